@@ -1,0 +1,33 @@
+// What executing one command produced.
+
+/// The outcome of one cell.
+public struct CellResult: Sendable {
+    public enum Status: String, Sendable { case ok, error, cancelled }
+
+    /// The cell's number in the session; nil for blank lines and comments (which are not cells).
+    public var number: Int?
+    public var status: Status
+    /// The main output (an answer, a table, an error message).
+    public var output: String
+    /// A closing line of figures (cell, tokens, latency), shown after the output.
+    public var footer: String?
+    /// Whether `output` was already passed on piece by piece while it streamed.
+    public var streamed: Bool
+    /// The command asked to leave the REPL.
+    public var exit: Bool
+
+    public init(number: Int?, status: Status = .ok, output: String = "", footer: String? = nil,
+                streamed: Bool = false, exit: Bool = false) {
+        self.number = number
+        self.status = status
+        self.output = output
+        self.footer = footer
+        self.streamed = streamed
+        self.exit = exit
+    }
+
+    /// Output and footer as stored and as printed when nothing streamed.
+    public var text: String {
+        [output, footer ?? ""].filter { !$0.isEmpty }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,24 @@
+// The named things a session defines: models (and, later, architectures and results).
+
+/// What the user has defined so far in a session, by name, in definition order.
+public struct Workspace: Sendable {
+    public private(set) var models: [ModelSpec] = []
+
+    public init() {}
+
+    public func model(_ name: String) -> ModelSpec? { models.first { $0.name == name } }
+
+    /// Adds or replaces a model; returns whether it replaced one.
+    @discardableResult
+    public mutating func define(_ model: ModelSpec) -> Bool {
+        if let i = models.firstIndex(where: { $0.name == model.name }) {
+            models[i] = model
+            return true
+        }
+        models.append(model)
+        return false
+    }
+
+    /// Every defined name (for completion and suggestions).
+    public var names: [String] { models.map(\.name) }
+}

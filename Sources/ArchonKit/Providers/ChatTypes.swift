@@ -1,0 +1,81 @@
+// Requests and responses of a chat model, independent of any provider's wire format.
+
+import Foundation
+
+/// One message of a conversation.
+public struct ChatMessage: Sendable, Hashable, Codable {
+    public var role: String
+    public var content: String
+
+    public init(role: String, content: String) {
+        self.role = role
+        self.content = content
+    }
+
+    public static func system(_ s: String) -> ChatMessage { .init(role: "system", content: s) }
+    public static func user(_ s: String) -> ChatMessage { .init(role: "user", content: s) }
+    public static func assistant(_ s: String) -> ChatMessage { .init(role: "assistant", content: s) }
+}
+
+/// What is sent to a model: the messages, generation parameters and which sample this is.
+public struct ChatRequest: Sendable, Hashable, Codable {
+    public var messages: [ChatMessage]
+    public var parameters: GenerationParameters
+    /// Index of this sample among several drawn for the same prompt (part of the cache key).
+    public var sampleIndex: Int
+
+    public init(messages: [ChatMessage], parameters: GenerationParameters = .init(), sampleIndex: Int = 0) {
+        self.messages = messages
+        self.parameters = parameters
+        self.sampleIndex = sampleIndex
+    }
+}
+
+/// What came back from one call.
+public struct ChatResponse: Sendable, Hashable, Codable {
+    public var content: String
+    public var promptTokens: Int?
+    public var completionTokens: Int?
+    public var finishReason: String?
+    /// The response body as received (for streams, the reassembled final message).
+    public var raw: String
+
+    public init(content: String, promptTokens: Int? = nil, completionTokens: Int? = nil,
+                finishReason: String? = nil, raw: String = "") {
+        self.content = content
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.finishReason = finishReason
+        self.raw = raw
+    }
+}
+
+/// Why a call failed, in words a user can act on.
+public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
+    case missingKey(model: String, variable: String)
+    case missingBaseURL(model: String)
+    case http(status: Int, body: String)
+    case badResponse(String)
+    case truncatedStream(String)
+    case transport(String)
+    case timeout(Double)
+    case cancelled
+    case localServer(String)
+
+    public var description: String {
+        switch self {
+        case let .missingKey(model, variable):
+            return "model '\(model)' needs an API key — set the environment variable \(variable)"
+        case let .missingBaseURL(model):
+            return "model '\(model)' has no endpoint — give base_url=http://HOST:PORT/v1"
+        case let .http(status, body):
+            return "HTTP \(status): \(Formatting.snippet(body, 200))"
+        case let .badResponse(s): return "unexpected response: \(s)"
+        case let .truncatedStream(s): return "stream ended before it was complete: \(s)"
+        case let .transport(s): return "connection failed: \(s)"
+        case let .timeout(t): return "no answer within \(Formatting.number(t)) s (timeout)"
+        case .cancelled: return "cancelled"
+        case let .localServer(s): return s
+        }
+    }
+}

@@ -1,0 +1,138 @@
+// A named model definition: which provider and model, with which generation parameters.
+
+/// Generation parameters sent with every request of a model (nil means "provider default").
+public struct GenerationParameters: Sendable, Hashable, Codable {
+    public var temperature: Double?
+    public var maxTokens: Int?
+    public var topP: Double?
+    public var seed: Int?
+
+    public init(temperature: Double? = nil, maxTokens: Int? = nil, topP: Double? = nil, seed: Int? = nil) {
+        self.temperature = temperature
+        self.maxTokens = maxTokens
+        self.topP = topP
+        self.seed = seed
+    }
+
+    /// These parameters with `other`'s non-nil values laid over them.
+    public func overridden(by other: GenerationParameters) -> GenerationParameters {
+        GenerationParameters(temperature: other.temperature ?? temperature, maxTokens: other.maxTokens ?? maxTokens,
+                             topP: other.topP ?? topP, seed: other.seed ?? seed)
+    }
+}
+
+/// A model as the user defined it with `model NAME = PROVIDER/MODEL key=value…`.
+///
+/// For example: `model tiny = local/smollm2 temperature=0 max_tokens=64`.
+public struct ModelSpec: Sendable, Hashable, Codable {
+    public var name: String
+    public var provider: String
+    public var model: String
+    public var parameters: GenerationParameters
+    /// Overrides the preset's endpoint.
+    public var baseURL: String?
+    /// Overrides the preset's key variable. The key itself is read at call time and never stored.
+    public var apiKeyEnv: String?
+    /// Most requests of this model in flight at once.
+    public var maxConcurrency: Int?
+    /// Per-request timeout in seconds.
+    public var timeout: Double?
+
+    public init(name: String, provider: String, model: String, parameters: GenerationParameters = .init(),
+                baseURL: String? = nil, apiKeyEnv: String? = nil, maxConcurrency: Int? = nil, timeout: Double? = nil) {
+        self.name = name
+        self.provider = provider
+        self.model = model
+        self.parameters = parameters
+        self.baseURL = baseURL
+        self.apiKeyEnv = apiKeyEnv
+        self.maxConcurrency = maxConcurrency
+        self.timeout = timeout
+    }
+
+    /// `provider/model`.
+    public var reference: String { "\(provider)/\(model)" }
+
+    public var preset: ProviderPreset? { ProviderPreset.named(provider) }
+
+    /// The environment variable holding this model's key, if it needs one.
+    public var keyEnv: String? { apiKeyEnv ?? preset?.keyEnv }
+
+    /// The keys `model` accepts after the reference, with what each takes.
+    public static let optionKeys: [(key: String, help: String)] = [
+        ("temperature", "sampling temperature, 0 to 2 (0 = deterministic)"),
+        ("max_tokens", "most tokens to generate, a whole number ≥ 1"),
+        ("top_p", "nucleus sampling mass, above 0 and at most 1"),
+        ("seed", "sampling seed, a whole number"),
+        ("base_url", "endpoint up to /chat/completions, e.g. http://127.0.0.1:8080/v1"),
+        ("api_key_env", "name of the environment variable that holds the key"),
+        ("max_concurrency", "most requests in flight at once for this model"),
+        ("timeout", "per-request timeout in seconds"),
+    ]
+
+    /// Sets one `key=value` option, throwing a message (without position) when it is invalid.
+    public mutating func set(_ key: String, _ value: String) throws(OptionError) {
+        switch key {
+        case "temperature":
+            guard let v = Double(value), v >= 0, v <= 2 else { throw .badValue(key, value, "a number from 0 to 2") }
+            parameters.temperature = v
+        case "max_tokens":
+            guard let v = Int(value), v >= 1 else { throw .badValue(key, value, "a whole number ≥ 1") }
+            parameters.maxTokens = v
+        case "top_p":
+            guard let v = Double(value), v > 0, v <= 1 else { throw .badValue(key, value, "a number above 0 and at most 1") }
+            parameters.topP = v
+        case "seed":
+            guard let v = Int(value) else { throw .badValue(key, value, "a whole number") }
+            parameters.seed = v
+        case "base_url":
+            guard value.hasPrefix("http://") || value.hasPrefix("https://") else {
+                throw .badValue(key, value, "a URL starting with http:// or https://")
+            }
+            baseURL = value.hasSuffix("/") ? String(value.dropLast()) : value
+        case "api_key_env":
+            guard !value.isEmpty, value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                throw .badValue(key, value, "an environment variable name such as MY_API_KEY")
+            }
+            apiKeyEnv = value
+        case "max_concurrency":
+            guard let v = Int(value), v >= 1 else { throw .badValue(key, value, "a whole number ≥ 1") }
+            maxConcurrency = v
+        case "timeout":
+            guard let v = Double(value), v > 0 else { throw .badValue(key, value, "a number of seconds above 0") }
+            timeout = v
+        default:
+            throw .unknownKey(key, Suggestion.closest(to: key, in: Self.optionKeys.map(\.key)))
+        }
+    }
+
+    /// Why a `key=value` option was refused.
+    public enum OptionError: Error, Sendable, CustomStringConvertible {
+        case unknownKey(String, String?)
+        case badValue(String, String, String)
+
+        public var description: String {
+            switch self {
+            case let .unknownKey(key, suggestion):
+                let known = ModelSpec.optionKeys.map(\.key).joined(separator: ", ")
+                return "unknown model option '\(key)'" + (suggestion.map { " — did you mean '\($0)'?" } ?? " — known: \(known)")
+            case let .badValue(key, value, expected):
+                return "\(key)=\(value) is not valid — \(key) takes \(expected)"
+            }
+        }
+    }
+
+    /// The definition as the user would type it (for `models`, `show` and exports).
+    public var definition: String {
+        var parts = ["model \(name) = \(reference)"]
+        if let t = parameters.temperature { parts.append("temperature=\(Formatting.number(t))") }
+        if let m = parameters.maxTokens { parts.append("max_tokens=\(m)") }
+        if let p = parameters.topP { parts.append("top_p=\(Formatting.number(p))") }
+        if let s = parameters.seed { parts.append("seed=\(s)") }
+        if let b = baseURL { parts.append("base_url=\(b)") }
+        if let k = apiKeyEnv { parts.append("api_key_env=\(k)") }
+        if let c = maxConcurrency { parts.append("max_concurrency=\(c)") }
+        if let t = timeout { parts.append("timeout=\(Formatting.number(t))") }
+        return parts.joined(separator: " ")
+    }
+}

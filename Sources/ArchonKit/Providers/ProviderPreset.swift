@@ -1,0 +1,44 @@
+// The providers a model reference can name, with their endpoints and key variables.
+
+/// What `PROVIDER/` in `model x = PROVIDER/MODEL` means: wire format, default endpoint, key variable.
+public struct ProviderPreset: Sendable, Equatable {
+    public enum Wire: String, Sendable { case openAI = "openai-chat" }
+
+    public var name: String
+    public var wire: Wire
+    /// Default base URL (ending before `/chat/completions`); nil for `local` (started on demand)
+    /// and for `compatible` (the user must give `base_url=`).
+    public var baseURL: String?
+    /// Environment variable that may override the base URL.
+    public var baseURLEnv: String?
+    /// Environment variable holding the API key; nil where the endpoint needs none.
+    public var keyEnv: String?
+    public var summary: String
+
+    public static let all: [ProviderPreset] = [
+        .init(name: "local", wire: .openAI, baseURL: nil, baseURLEnv: nil, keyEnv: nil,
+              summary: "the embedded SmolLM2-135M model, served by llama.cpp on 127.0.0.1 (started on first use)"),
+        .init(name: "openai", wire: .openAI, baseURL: "https://api.openai.com/v1", baseURLEnv: "OPENAI_BASE_URL",
+              keyEnv: "OPENAI_API_KEY", summary: "OpenAI chat completions"),
+        .init(name: "together", wire: .openAI, baseURL: "https://api.together.xyz/v1", baseURLEnv: nil,
+              keyEnv: "TOGETHER_API_KEY", summary: "Together AI (OpenAI-compatible)"),
+        .init(name: "groq", wire: .openAI, baseURL: "https://api.groq.com/openai/v1", baseURLEnv: nil,
+              keyEnv: "GROQ_API_KEY", summary: "Groq (OpenAI-compatible)"),
+        .init(name: "openrouter", wire: .openAI, baseURL: "https://openrouter.ai/api/v1", baseURLEnv: nil,
+              keyEnv: "OPENROUTER_API_KEY", summary: "OpenRouter (OpenAI-compatible)"),
+        .init(name: "deepseek", wire: .openAI, baseURL: "https://api.deepseek.com/v1", baseURLEnv: nil,
+              keyEnv: "DEEPSEEK_API_KEY", summary: "DeepSeek (OpenAI-compatible)"),
+        .init(name: "fireworks", wire: .openAI, baseURL: "https://api.fireworks.ai/inference/v1", baseURLEnv: nil,
+              keyEnv: "FIREWORKS_API_KEY", summary: "Fireworks (OpenAI-compatible)"),
+        .init(name: "vllm", wire: .openAI, baseURL: "http://127.0.0.1:8000/v1", baseURLEnv: nil, keyEnv: nil,
+              summary: "a vLLM server (OpenAI-compatible, no key)"),
+        .init(name: "ollama", wire: .openAI, baseURL: "http://127.0.0.1:11434/v1", baseURLEnv: nil, keyEnv: nil,
+              summary: "an Ollama server (OpenAI-compatible, no key)"),
+        .init(name: "llamacpp", wire: .openAI, baseURL: "http://127.0.0.1:8080/v1", baseURLEnv: nil, keyEnv: nil,
+              summary: "a llama.cpp server (OpenAI-compatible, no key)"),
+        .init(name: "compatible", wire: .openAI, baseURL: nil, baseURLEnv: nil, keyEnv: nil,
+              summary: "any OpenAI-compatible endpoint: give base_url= (and api_key_env= if it needs a key)"),
+    ]
+
+    public static func named(_ name: String) -> ProviderPreset? { all.first { $0.name == name } }
+}

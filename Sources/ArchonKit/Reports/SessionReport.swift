@@ -1,0 +1,78 @@
+// Text renderings of sessions, cells and calls from the store.
+
+import Foundation
+
+/// Renders store rows for `show`, `archon show` and `archon sessions`.
+public enum SessionReport {
+    static let dateFormat: DateFormatter = {
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        f.locale = Locale(identifier: "en_US_POSIX")
+        return f
+    }()
+
+    public static func date(_ d: Date) -> String { dateFormat.string(from: d) }
+
+    /// The table of sessions.
+    public static func sessions(_ rows: [SessionSummary]) -> String {
+        guard !rows.isEmpty else { return "no sessions recorded yet" }
+        return Formatting.table(["id", "started", "kind", "cells", "calls", "tokens", "title"], rows.map {
+            [String($0.id), date($0.startedAt), $0.kind, String($0.cells), String($0.calls),
+             "\($0.promptTokens) → \($0.completionTokens)", $0.title ?? ""]
+        })
+    }
+
+    /// The JSON array of sessions (`archon sessions --json`).
+    public static func sessionsJSON(_ rows: [SessionSummary]) -> String {
+        let iso = ISO8601DateFormatter()
+        let objects: [[String: Any]] = rows.map { s in
+            var o: [String: Any] = ["id": s.id, "started": iso.string(from: s.startedAt), "kind": s.kind,
+                                    "cells": s.cells, "calls": s.calls, "prompt_tokens": s.promptTokens,
+                                    "completion_tokens": s.completionTokens, "errors": s.errors]
+            if let e = s.endedAt { o["ended"] = iso.string(from: e) }
+            if let t = s.title { o["title"] = t }
+            return o
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// One call as a line: model, tokens, latency, error or cache mark.
+    public static func callLine(_ c: CallRow, index: Int) -> String {
+        var parts = ["#\(index)", c.modelName, "\(c.provider)/\(c.model)"]
+        if let l = c.layer { parts.append("layer \(l)") }
+        if let t = c.technique { parts.append(t) }
+        if c.sampleIndex > 0 { parts.append("sample \(c.sampleIndex)") }
+        parts.append("\(c.promptTokens.map(String.init) ?? "?") → \(c.completionTokens.map(String.init) ?? "?") tokens")
+        parts.append(Formatting.duration(c.latency))
+        if c.cached { parts.append("cached") }
+        if c.attempts > 1 { parts.append("\(c.attempts) attempts") }
+        var line = parts.joined(separator: " · ")
+        if let e = c.error { line += "\n     error: \(e)" }
+        return line
+    }
+
+    /// A cell with its source, status, output and calls.
+    public static func cell(_ cell: CellRow, calls: [CallRow]) -> String {
+        var head = "cell \(cell.number) · \(cell.status)"
+        if let f = cell.finishedAt { head += " · " + Formatting.duration(f.timeIntervalSince(cell.startedAt)) }
+        var text = head + "\n> " + cell.source.replacingOccurrences(of: "\n", with: "\n  ")
+        if !cell.output.isEmpty { text += "\n" + cell.output }
+        if !calls.isEmpty {
+            let p = calls.compactMap(\.promptTokens).reduce(0, +), q = calls.compactMap(\.completionTokens).reduce(0, +)
+            text += "\ncalls (\(calls.count), \(p) → \(q) tokens):"
+            for (i, c) in calls.enumerated() { text += "\n  " + callLine(c, index: i + 1) }
+        }
+        return text
+    }
+
+    /// A whole session: its header, then every cell.
+    public static func session(_ s: SessionSummary, cells: [CellRow], calls: [CallRow]) -> String {
+        var text = "session \(s.id) · \(s.kind) · started \(date(s.startedAt))"
+        if let t = s.title { text += " · \(t)" }
+        text += " · \(s.cells) cells · \(s.calls) calls · \(s.promptTokens) → \(s.completionTokens) tokens"
+        let byCell = Dictionary(grouping: calls, by: { $0.cellId ?? -1 })
+        for c in cells { text += "\n\n" + cell(c, calls: byCell[c.id ?? -2] ?? []) }
+        return text
+    }
+}

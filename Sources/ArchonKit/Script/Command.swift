@@ -1,0 +1,35 @@
+// The parsed form of one command line.
+
+/// One command of the language, as the parser understood it.
+public enum Command: Sendable, Equatable {
+    /// `model NAME = PROVIDER/MODEL key=value…`
+    case model(ModelSpec)
+    /// `ask TARGET "prompt"` — `target` is a model (or, later, an architecture) name.
+    case ask(target: String, prompt: String, targetToken: Token)
+    /// `models`
+    case models
+    /// `show N`
+    case show(cell: Int)
+    /// `help` or `help CMD`
+    case help(topic: String?)
+    /// `set KEY VALUE`
+    case set(key: String, value: String)
+    /// `sessions`
+    case sessions
+    /// `exit` / `quit`
+    case exit
+
+    /// The command word, as the user typed it (for the store and completion).
+    public var word: String {
+        switch self {
+        case .model: "model"
+        case .ask: "ask"
+        case .models: "models"
+        case .show: "show"
+        case .help: "help"
+        case .set: "set"
+        case .sessions: "sessions"
+        case .exit: "exit"
+        }
+    }
+}

@@ -1,0 +1,162 @@
+// Turns one line of the command language into a Command, or a ScriptError that points at the problem.
+
+/// Parses command lines. See `docs/LANGUAGE.md` for the grammar.
+public enum Parser {
+    /// Parses one logical line; returns nil for a blank line or a comment.
+    public static func parse(_ source: String) throws(ScriptError) -> Command? {
+        let tokens: [Token]
+        do { tokens = try Lexer.tokenize(source) } catch let e as ScriptError { throw e } catch {
+            throw ScriptError("\(error)", source: source)
+        }
+        guard let first = tokens.first else { return nil }
+        var p = Cursor(tokens: tokens, source: source)
+        guard first.kind == .word else {
+            throw ScriptError("a command starts with a command word such as 'ask' — `help` lists them",
+                              source: source, token: first)
+        }
+        p.index = 1
+        let word = CommandCatalog.aliases[first.text] ?? first.text
+        let command: Command
+        switch word {
+        case "model": command = try parseModel(&p)
+        case "ask":
+            let target = try p.name("a model name after 'ask'")
+            let prompt = try p.string("the prompt in quotes, e.g. ask \(target.text) \"Why is the sky blue?\"")
+            command = .ask(target: target.text, prompt: prompt.text, targetToken: target)
+        case "models": command = .models
+        case "show":
+            let n = try p.integer("a cell number, e.g. show 2")
+            command = .show(cell: n)
+        case "help":
+            if let t = p.peek {
+                guard t.kind == .word else { throw ScriptError("help takes a command name, e.g. help ask", source: source, token: t) }
+                guard CommandCatalog.named(t.text) != nil else {
+                    throw ScriptError("no command '\(t.text)'" + Suggestion.hint(for: t.text, in: CommandCatalog.names),
+                                      source: source, token: t)
+                }
+                p.index += 1
+                command = .help(topic: CommandCatalog.aliases[t.text] ?? t.text)
+            } else {
+                command = .help(topic: nil)
+            }
+        case "set":
+            let key = try p.name("a setting name, e.g. set concurrency 16")
+            guard let value = p.peek, value.kind != .symbol else {
+                throw ScriptError("set \(key.text) needs a value, e.g. set concurrency 16", source: source,
+                                  start: key.end, end: key.end + 1)
+            }
+            p.index += 1
+            command = .set(key: key.text, value: value.text)
+        case "sessions": command = .sessions
+        case "exit": command = .exit
+        default:
+            throw ScriptError("unknown command '\(first.text)'" + (Suggestion.closest(to: first.text, in: CommandCatalog.names + Array(CommandCatalog.aliases.keys))
+                .map { " — did you mean '\($0)'?" } ?? " — `help` lists the commands"),
+                              source: source, token: first)
+        }
+        try p.expectEnd()
+        return command
+    }
+
+    static func parseModel(_ p: inout Cursor) throws(ScriptError) -> Command {
+        let name = try p.name("a name for the model, e.g. model tiny = local/smollm2")
+        try p.symbol("=", "'=' after the model name, e.g. model \(name.text) = local/smollm2")
+        guard let ref = p.peek, ref.kind == .word else {
+            throw p.errorHere("a PROVIDER/MODEL reference after '=', e.g. local/smollm2 or openai/gpt-4o-mini")
+        }
+        p.index += 1
+        guard let slash = ref.text.firstIndex(of: "/"), slash != ref.text.startIndex,
+              ref.text.index(after: slash) != ref.text.endIndex else {
+            throw ScriptError("'\(ref.text)' is not PROVIDER/MODEL — e.g. local/smollm2 or openai/gpt-4o-mini",
+                              source: p.source, token: ref)
+        }
+        let provider = String(ref.text[..<slash])
+        let modelID = String(ref.text[ref.text.index(after: slash)...])
+        guard ProviderPreset.named(provider) != nil else {
+            let known = ProviderPreset.all.map(\.name)
+            throw ScriptError("unknown provider '\(provider)'" + (Suggestion.closest(to: provider, in: known)
+                .map { " — did you mean '\($0)'?" } ?? " — known: \(known.joined(separator: ", "))"),
+                              source: p.source, start: ref.start, end: ref.start + provider.count)
+        }
+        var spec = ModelSpec(name: name.text, provider: provider, model: modelID)
+        var seen: Set<String> = []
+        while let key = p.peek {
+            guard key.kind == .word else {
+                throw ScriptError("expected key=value, e.g. temperature=0", source: p.source, token: key)
+            }
+            p.index += 1
+            try p.symbol("=", "'=' after '\(key.text)', e.g. \(key.text)=VALUE")
+            guard let value = p.peek, value.kind != .symbol else {
+                throw p.errorHere("a value after '\(key.text)='")
+            }
+            p.index += 1
+            guard seen.insert(key.text).inserted else {
+                throw ScriptError("'\(key.text)' is given twice — keep one", source: p.source, token: key)
+            }
+            do {
+                try spec.set(key.text, value.text)
+            } catch {
+                let isKey: Bool = if case .unknownKey = error { true } else { false }
+                throw ScriptError(error.description, source: p.source, token: isKey ? key : value)
+            }
+        }
+        if spec.provider == "compatible", spec.baseURL == nil {
+            throw ScriptError("compatible/ models need base_url=http://HOST:PORT/v1", source: p.source, token: ref)
+        }
+        return .model(spec)
+    }
+}
+
+/// A position in a token list, with helpers that fail with a pointed message.
+struct Cursor {
+    var tokens: [Token]
+    var source: String
+    var index = 0
+
+    var peek: Token? { index < tokens.count ? tokens[index] : nil }
+
+    func errorHere(_ expected: String) -> ScriptError {
+        if let t = peek { return ScriptError("expected \(expected)", source: source, token: t) }
+        let end = tokens.last?.end ?? 0
+        return ScriptError("expected \(expected)", source: source, start: end, end: end + 1)
+    }
+
+    mutating func name(_ expected: String) throws(ScriptError) -> Token {
+        guard let t = peek, t.kind == .word else { throw errorHere(expected) }
+        guard let c = t.text.first, c.isLetter || c == "_",
+              t.text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
+            throw ScriptError("'\(t.text)' is not a valid name — use letters, digits, _ and -, starting with a letter",
+                              source: source, token: t)
+        }
+        index += 1
+        return t
+    }
+
+    mutating func string(_ expected: String) throws(ScriptError) -> Token {
+        guard let t = peek else { throw errorHere(expected) }
+        guard t.kind == .string else {
+            throw ScriptError("expected \(expected)", source: source, token: t)
+        }
+        index += 1
+        return t
+    }
+
+    mutating func integer(_ expected: String) throws(ScriptError) -> Int {
+        guard let t = peek, t.kind == .word, let n = Int(t.text), n >= 0 else { throw errorHere(expected) }
+        index += 1
+        return n
+    }
+
+    mutating func symbol(_ s: String, _ expected: String) throws(ScriptError) {
+        guard let t = peek, t.isSymbol(s) else { throw errorHere(expected) }
+        index += 1
+    }
+
+    func expectEnd() throws(ScriptError) {
+        if let t = peek {
+            let end = tokens.last!.end
+            throw ScriptError("unexpected '\(t.kind == .string ? "\"" + Formatting.snippet(t.text, 20) + "\"" : t.text)' — nothing more was expected here",
+                              source: source, start: t.start, end: end)
+        }
+    }
+}

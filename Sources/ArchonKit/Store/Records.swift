@@ -1,0 +1,68 @@
+// Rows of the session store as plain values.
+
+import Foundation
+import GRDB
+
+/// A session: one run of the REPL, a piped script or a recipe.
+public struct SessionRow: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "session"
+    public var id: Int64?
+    public var startedAt: Date
+    public var endedAt: Date?
+    /// `repl`, `piped`, `run`, `replay`.
+    public var kind: String
+    /// The recipe file, or another short description.
+    public var title: String?
+}
+
+/// A cell: one command of a session, its output and status.
+public struct CellRow: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "cell"
+    public var id: Int64?
+    public var sessionId: Int64
+    public var number: Int
+    public var source: String
+    /// `running`, `ok`, `error`, `cancelled`.
+    public var status: String
+    public var output: String
+    public var startedAt: Date
+    public var finishedAt: Date?
+}
+
+/// A call: one request to a model and what came back.
+public struct CallRow: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "call"
+    public var id: Int64?
+    public var sessionId: Int64
+    public var cellId: Int64?
+    public var modelName: String
+    public var provider: String
+    public var model: String
+    public var request: String
+    public var response: String?
+    public var content: String?
+    public var promptTokens: Int?
+    public var completionTokens: Int?
+    public var latency: Double
+    public var error: String?
+    public var attempts: Int
+    public var layer: Int?
+    public var technique: String?
+    public var sampleIndex: Int
+    public var startedAt: Date
+    public var cached: Bool
+}
+
+/// A session with its totals, as `archon sessions` lists it.
+public struct SessionSummary: Codable, Sendable, FetchableRecord {
+    public var id: Int64
+    public var startedAt: Date
+    public var endedAt: Date?
+    public var kind: String
+    public var title: String?
+    public var cells: Int
+    public var calls: Int
+    public var promptTokens: Int
+    public var completionTokens: Int
+    public var errors: Int
+}

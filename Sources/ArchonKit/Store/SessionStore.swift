@@ -1,0 +1,215 @@
+// The SQLite session store: sessions, cells and calls, each committed as it happens.
+
+import Foundation
+import GRDB
+
+/// Persists every session, cell and model call to one SQLite file (WAL mode, migrations).
+///
+/// For example:
+/// ```swift
+/// let store = try SessionStore(path: "sessions/archon.sqlite")
+/// let session = try store.openSession(kind: "repl")
+/// ```
+public final class SessionStore: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// The default database: `ARCHON_DB`, else `sessions/archon.sqlite` under the current folder.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let p = environment["ARCHON_DB"], !p.isEmpty { return p }
+        return "sessions/archon.sqlite"
+    }
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    ///
+    /// - Throws: ``StoreError/notADatabase(path:)`` for a file that is not SQLite,
+    ///   ``StoreError/newerSchema(path:)`` for one written by a newer version. Neither is modified.
+    public init(path: String) throws {
+        self.path = path
+        let fm = FileManager.default
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if !dir.isEmpty, !fm.fileExists(atPath: dir) {
+            do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+                throw StoreError.cannotOpen(path: path, reason: "cannot create folder \(dir)")
+            }
+        }
+        if let header = fm.contents(atPath: path)?.prefix(16), !header.isEmpty,
+           header != Data("SQLite format 3\0".utf8) {
+            throw StoreError.notADatabase(path: path)
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw StoreError.notADatabase(path: path)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+        let migrator = Self.migrator
+        let superseded = try pool.read { try migrator.hasBeenSuperseded($0) }
+        if superseded { throw StoreError.newerSchema(path: path) }
+        try migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.create(table: "session") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("startedAt", .datetime).notNull()
+                t.column("endedAt", .datetime)
+                t.column("kind", .text).notNull()
+                t.column("title", .text)
+            }
+            try db.create(table: "cell") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("session", onDelete: .cascade).notNull()
+                t.column("number", .integer).notNull()
+                t.column("source", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("output", .text).notNull()
+                t.column("startedAt", .datetime).notNull()
+                t.column("finishedAt", .datetime)
+                t.uniqueKey(["sessionId", "number"])
+            }
+            try db.create(table: "call") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("session", onDelete: .cascade).notNull()
+                t.belongsTo("cell", onDelete: .cascade)
+                t.column("modelName", .text).notNull()
+                t.column("provider", .text).notNull()
+                t.column("model", .text).notNull()
+                t.column("request", .text).notNull()
+                t.column("response", .text)
+                t.column("content", .text)
+                t.column("promptTokens", .integer)
+                t.column("completionTokens", .integer)
+                t.column("latency", .double).notNull()
+                t.column("error", .text)
+                t.column("attempts", .integer).notNull()
+                t.column("layer", .integer)
+                t.column("technique", .text)
+                t.column("sampleIndex", .integer).notNull()
+                t.column("startedAt", .datetime).notNull()
+                t.column("cached", .boolean).notNull()
+            }
+        }
+        return m
+    }
+
+    // MARK: Writing
+
+    /// Starts a session and returns its id.
+    public func openSession(kind: String, title: String? = nil) throws -> Int64 {
+        try pool.write { db in
+            let row = SessionRow(id: nil, startedAt: Date(), endedAt: nil, kind: kind, title: title)
+            try row.insert(db)
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func closeSession(_ id: Int64) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE session SET endedAt = ? WHERE id = ?", arguments: [Date(), id])
+        }
+    }
+
+    /// Records a cell as running and returns its row id.
+    public func beginCell(session: Int64, number: Int, source: String) throws -> Int64 {
+        try pool.write { db in
+            let row = CellRow(id: nil, sessionId: session, number: number, source: source, status: "running",
+                              output: "", startedAt: Date(), finishedAt: nil)
+            try row.insert(db)
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func finishCell(_ id: Int64, status: String, output: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE cell SET status = ?, output = ?, finishedAt = ? WHERE id = ?",
+                           arguments: [status, output, Date(), id])
+        }
+    }
+
+    /// Writes one call row.
+    @discardableResult
+    public func recordCall(_ call: CallRecord, session: Int64, cell: Int64?) throws -> Int64 {
+        try pool.write { db in
+            let row = CallRow(id: nil, sessionId: session, cellId: cell, modelName: call.modelName,
+                              provider: call.provider, model: call.model, request: call.request,
+                              response: call.response, content: call.content, promptTokens: call.promptTokens,
+                              completionTokens: call.completionTokens, latency: call.latency, error: call.error,
+                              attempts: call.attempts, layer: call.layer, technique: call.technique,
+                              sampleIndex: call.sampleIndex, startedAt: call.startedAt, cached: call.cached)
+            try row.insert(db)
+            return db.lastInsertedRowID
+        }
+    }
+
+    // MARK: Reading
+
+    public func sessions() throws -> [SessionSummary] {
+        try pool.read { db in
+            try SessionSummary.fetchAll(db, sql: """
+                SELECT s.id, s.startedAt, s.endedAt, s.kind, s.title,
+                  (SELECT COUNT(*) FROM cell c WHERE c.sessionId = s.id) AS cells,
+                  (SELECT COUNT(*) FROM call k WHERE k.sessionId = s.id) AS calls,
+                  (SELECT COALESCE(SUM(promptTokens), 0) FROM call k WHERE k.sessionId = s.id) AS promptTokens,
+                  (SELECT COALESCE(SUM(completionTokens), 0) FROM call k WHERE k.sessionId = s.id) AS completionTokens,
+                  (SELECT COUNT(*) FROM cell c WHERE c.sessionId = s.id AND c.status != 'ok') AS errors
+                FROM session s ORDER BY s.id
+                """)
+        }
+    }
+
+    public func session(_ id: Int64) throws -> SessionSummary {
+        guard let s = try sessions().first(where: { $0.id == id }) else { throw StoreError.noSuchSession(id) }
+        return s
+    }
+
+    public func cells(session: Int64) throws -> [CellRow] {
+        try pool.read { db in
+            try CellRow.filter(Column("sessionId") == session).order(Column("number")).fetchAll(db)
+        }
+    }
+
+    public func cell(session: Int64, number: Int) throws -> CellRow {
+        let row = try pool.read { db in
+            try CellRow.filter(Column("sessionId") == session && Column("number") == number).fetchOne(db)
+        }
+        guard let row else { throw StoreError.noSuchCell(session: session, cell: number) }
+        return row
+    }
+
+    public func calls(cell: Int64) throws -> [CallRow] {
+        try pool.read { db in try CallRow.filter(Column("cellId") == cell).order(Column("id")).fetchAll(db) }
+    }
+
+    public func calls(session: Int64) throws -> [CallRow] {
+        try pool.read { db in try CallRow.filter(Column("sessionId") == session).order(Column("id")).fetchAll(db) }
+    }
+}
+
+/// Writes the calls of one cell to the store as they finish.
+public struct StoreCallRecorder: CallRecorder {
+    let store: SessionStore
+    let session: Int64
+    let cell: Int64?
+
+    public init(store: SessionStore, session: Int64, cell: Int64?) {
+        self.store = store
+        self.session = session
+        self.cell = cell
+    }
+
+    public func record(_ call: CallRecord) {
+        // A failed write must not take the answer down with it; it is reported on stderr.
+        do { try store.recordCall(call, session: session, cell: cell) } catch {
+            FileHandle.standardError.write(Data("warning: could not record a call: \(error)\n".utf8))
+        }
+    }
+}

@@ -1,0 +1,110 @@
+// The `archon` command: the REPL by default, and subcommands that reach the session store.
+
+import ArchonKit
+import ArgumentParser
+import Foundation
+
+@main
+struct Archon: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "archon",
+        abstract: "A notebook-style REPL for composing and measuring inference-time techniques.",
+        subcommands: [Repl.self, Run.self, Sessions.self, Show.self],
+        defaultSubcommand: Repl.self
+    )
+}
+
+/// Options every subcommand that touches the store shares.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "Session database (default: $ARCHON_DB or sessions/archon.sqlite).")
+    var db: String?
+
+    func open() throws -> SessionStore {
+        let path = db ?? SessionStore.defaultPath()
+        do { return try SessionStore(path: path) } catch {
+            Console.err("error: \(error)")
+            throw ExitCode(2)
+        }
+    }
+}
+
+extension Archon {
+    struct Repl: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open the REPL (on a terminal), or read commands from piped standard input.")
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let store = try store.open()
+            let session = SessionRunner(store: store, kind: Console.stdinIsTerminal ? "repl" : "piped", title: nil)
+            let ok = Console.stdinIsTerminal ? session.interactive() : session.piped()
+            session.finish()
+            if !ok { throw ExitCode(1) }
+        }
+    }
+
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run a recipe (.archon file) headless.")
+
+        @Argument(help: "The recipe file.") var file: String
+        @Flag(name: .long, help: "Continue after a failing command (exit status is still non-zero).")
+        var keepGoing = false
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                Console.err("error: cannot read recipe \(file) — check the path")
+                throw ExitCode(2)
+            }
+            let store = try store.open()
+            let session = SessionRunner(store: store, kind: "run", title: file)
+            let ok = session.recipe(text, keepGoing: keepGoing)
+            session.finish()
+            if !ok { throw ExitCode(1) }
+        }
+    }
+
+    struct Sessions: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the recorded sessions.")
+
+        @Flag(name: .long, help: "Print a JSON array.") var json = false
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let store = try store.open()
+            let rows = try store.sessions()
+            Console.out(json ? SessionReport.sessionsJSON(rows) : SessionReport.sessions(rows))
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a recorded session, or one of its cells.")
+
+        @Argument(help: "SESSION or SESSION:CELL, e.g. 3 or 3:2.") var target: String
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let parts = target.split(separator: ":", omittingEmptySubsequences: false)
+            guard (1...2).contains(parts.count), let sid = Int64(parts[0]),
+                  parts.count == 1 || Int(parts[1]) != nil else {
+                Console.err("error: '\(target)' is not SESSION or SESSION:CELL — e.g. archon show 3 or archon show 3:2")
+                throw ExitCode(2)
+            }
+            let store = try store.open()
+            do {
+                let summary = try store.session(sid)
+                if parts.count == 2, let n = Int(parts[1]) {
+                    let cell = try store.cell(session: sid, number: n)
+                    Console.out(SessionReport.cell(cell, calls: try store.calls(cell: cell.id!)))
+                } else {
+                    Console.out(SessionReport.session(summary, cells: try store.cells(session: sid),
+                                                      calls: try store.calls(session: sid)))
+                }
+            } catch let e as StoreError {
+                Console.err("error: \(e)")
+                throw ExitCode(2)
+            }
+        }
+    }
+}

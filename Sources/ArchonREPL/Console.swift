@@ -1,0 +1,36 @@
+// Printing to the terminal or a pipe: colours only on a terminal, and never with NO_COLOR.
+
+@preconcurrency import Glibc
+import ArchonKit
+import Foundation
+
+/// Where archon's output goes, and how it is styled.
+enum Console {
+    static let stdoutIsTerminal = isatty(1) == 1
+    static let stdinIsTerminal = isatty(0) == 1
+    static let colour = stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+
+    static func out(_ s: String, terminator: String = "\n") {
+        FileHandle.standardOutput.write(Data((s + terminator).utf8))
+    }
+
+    static func err(_ s: String) {
+        FileHandle.standardError.write(Data((s + "\n").utf8))
+    }
+
+    static func styled(_ s: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+    static func dim(_ s: String) -> String { styled(s, "2") }
+    static func red(_ s: String) -> String { styled(s, "31") }
+    static func bold(_ s: String) -> String { styled(s, "1") }
+
+    /// Prints a cell's result (the parts that did not already stream).
+    static func render(_ r: CellResult) {
+        if r.streamed {
+            out("")
+        } else if !r.output.isEmpty {
+            out(r.status == .ok ? r.output : red(r.output))
+        }
+        if let f = r.footer { out(dim(f)) }
+    }
+}

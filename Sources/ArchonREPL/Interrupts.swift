@@ -1,0 +1,77 @@
+// Ctrl-C: a SIGINT handler that only writes to a pipe, and a thread that acts on it.
+
+@preconcurrency import Glibc
+import Foundation
+
+nonisolated(unsafe) private var interruptPipe: [Int32] = [-1, -1]
+
+/// Turns SIGINT into a call of the current handler on an ordinary thread.
+///
+/// The signal handler itself does the one async-signal-safe thing, a `write` to a pipe; a watcher
+/// thread reads it and calls whatever `onInterrupt` is installed: cancel the running cell, wake
+/// the line editor, or leave.
+final class Interrupts: @unchecked Sendable {
+    static let shared = Interrupts()
+
+    private let lock = NSLock()
+    private var handler: (@Sendable () -> Void)?
+
+    private init() {
+        var fds: [Int32] = [0, 0]
+        pipe(&fds)
+        interruptPipe = fds
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            var b: UInt8 = 1
+            _ = write(interruptPipe[1], &b, 1)
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGINT, &action, nil)
+        let readEnd = fds[0]
+        let thread = Thread { [self] in
+            var b: UInt8 = 0
+            while true {
+                let n = read(readEnd, &b, 1)
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 { return }
+                lock.lock()
+                let h = handler
+                lock.unlock()
+                h?()
+            }
+        }
+        thread.start()
+    }
+
+    /// Installs `h` as what Ctrl-C does from now on.
+    func onInterrupt(_ h: (@Sendable () -> Void)?) {
+        lock.lock()
+        handler = h
+        lock.unlock()
+    }
+}
+
+/// Runs async work from synchronous code and waits for it, cancelling it on Ctrl-C.
+enum Blocking {
+    final class Box<T>: @unchecked Sendable { var value: T? }
+
+    static func run<T: Sendable>(cancellable: Bool = false, onCancel: (@Sendable () -> Void)? = nil,
+                                 _ body: @escaping @Sendable () async -> T) -> T {
+        let box = Box<T>()
+        let done = DispatchSemaphore(value: 0)
+        let task = Task.detached {
+            box.value = await body()
+            done.signal()
+        }
+        if cancellable {
+            Interrupts.shared.onInterrupt {
+                onCancel?()
+                task.cancel()
+            }
+        }
+        done.wait()
+        if cancellable { Interrupts.shared.onInterrupt(nil) }
+        return box.value!
+    }
+}
