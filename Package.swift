@@ -26,8 +26,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ArchonKitTests", dependencies: ["ArchonKit"]),
-        .testTarget(name: "ArchonREPLTests", dependencies: ["ArchonREPL", "ArchonKit"]),
+        .target(name: "ArchonTestSupport", dependencies: ["ArchonKit"], path: "Tests/ArchonTestSupport",
+                exclude: ["fake_openai.py"]),
+        .testTarget(name: "ArchonKitTests", dependencies: ["ArchonKit", "ArchonTestSupport"]),
+        .testTarget(name: "ArchonREPLTests", dependencies: ["ArchonREPL", "ArchonKit", "ArchonTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -54,7 +54,15 @@ final class Interrupts: @unchecked Sendable {
 
 /// Runs async work from synchronous code and waits for it, cancelling it on Ctrl-C.
 enum Blocking {
-    final class Box<T>: @unchecked Sendable { var value: T? }
+    /// A value handed between threads under a lock.
+    final class Box<T>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: T?
+        var value: T? {
+            get { lock.withLock { stored } }
+            set { lock.withLock { stored = newValue } }
+        }
+    }
 
     static func run<T: Sendable>(cancellable: Bool = false, onCancel: (@Sendable () -> Void)? = nil,
                                  _ body: @escaping @Sendable () async -> T) -> T {

@@ -32,8 +32,12 @@ final class SessionRunner: @unchecked Sendable {
     func execute(_ source: String) -> CellResult {
         let interpreter = self.interpreter
         let streamed = Console.stdoutIsTerminal
-        let onToken: (@Sendable (String) -> Void)? = streamed ? { @Sendable s in Console.out(s, terminator: "") } : nil
-        let result: CellResult = Blocking.run(cancellable: true) {
+        // Text that streams in after Ctrl-C is not printed: the cell is already being cancelled.
+        let gate = Blocking.Box<Bool>()
+        let onToken: (@Sendable (String) -> Void)? = streamed ? { @Sendable s in
+            if gate.value != true { Console.out(s, terminator: "") }
+        } : nil
+        let result: CellResult = Blocking.run(cancellable: true, onCancel: { gate.value = true }) {
             await interpreter.execute(source, onToken: onToken)
         }
         if result.number != nil, result.status != .ok { failed = true }

@@ -113,7 +113,8 @@ public final class LocalModelServer: @unchecked Sendable {
 
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = ["-c", Self.serverScript, String(port), ctx, parallel, threads]
+        // The owner tag lets tools (and tests) find the server that belongs to an archon process.
+        p.arguments = ["-c", Self.serverScript, String(port), ctx, parallel, threads, "archon-owner=\(getpid())"]
         let input = Pipe()
         p.standardInput = input
         p.standardOutput = logHandle

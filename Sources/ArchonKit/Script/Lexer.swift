@@ -34,7 +34,7 @@ public enum Lexer {
                 while i < chars.count, isWordCharacter(chars[i]) { i += 1 }
                 tokens.append(Token(kind: .word, text: String(chars[start..<i]), start: start, end: i))
             } else {
-                let shown = c.isASCII && !c.isWhitespace ? "'\(c)'" : "U+\(String(c.unicodeScalars.first!.value, radix: 16, uppercase: true))"
+                let shown = c.isASCII && (c.asciiValue ?? 0) > 0x20 && (c.asciiValue ?? 0) < 0x7F ? "'\(c)'" : "U+\(String(c.unicodeScalars.first!.value, radix: 16, uppercase: true))"
                 throw ScriptError("unexpected character \(shown) — put free text inside \"quotes\"",
                                   source: source, start: i, end: i + 1)
             }

@@ -37,6 +37,24 @@ public final class SessionStore: Sendable {
            header != Data("SQLite format 3\0".utf8) {
             throw StoreError.notADatabase(path: path)
         }
+        // Check an existing file's schema through a read-only connection first, so a database
+        // from a newer version is refused without a single byte of it being written.
+        if let size = (try? fm.attributesOfItem(atPath: path))?[.size] as? Int, size > 0 {
+            var readOnly = Configuration()
+            readOnly.readonly = true
+            do {
+                let queue = try DatabaseQueue(path: path, configuration: readOnly)
+                let superseded = try queue.read { try Self.migrator.hasBeenSuperseded($0) }
+                try queue.close()
+                if superseded { throw StoreError.newerSchema(path: path) }
+            } catch let error as StoreError {
+                throw error
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+                throw StoreError.notADatabase(path: path)
+            } catch {
+                throw StoreError.cannotOpen(path: path, reason: "\(error)")
+            }
+        }
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in

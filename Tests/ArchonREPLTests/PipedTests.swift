@@ -1,0 +1,191 @@
+// The real `archon` binary run as a process: piped stdin, recipes, the store subcommands.
+
+import ArchonKit
+import ArchonTestSupport
+import XCTest
+
+final class PipedTests: XCTestCase {
+    var dir: TempDir!
+    var db: String { dir.path("e2e.sqlite") }
+    override func setUp() { dir = TempDir() }
+    override func tearDown() { dir.remove() }
+
+    static let tour = """
+        # comments start with #
+        model tiny = local/smollm2 temperature=0 max_tokens=64
+        ask tiny "Name three primary colors."
+        models
+        show 2
+        help
+        help ask
+
+        """
+
+    func testTourLinesPipedThenListedAndShown() throws {
+        let r = try archon(["--db", db], stdin: Self.tour)
+        XCTAssertEqual(r.status, 0, r.stderr + r.stdout)
+        XCTAssertFalse(r.stdout.contains("archon>"), "no prompt when stdin is not a terminal")
+        XCTAssertFalse(r.stdout.contains("\u{1B}["), "no colours when stdout is not a terminal")
+        XCTAssertTrue(r.stdout.contains("defined model tiny → local/smollm2"))
+        XCTAssertTrue(r.stdout.contains("[2] tiny · local/smollm2 · "))
+        XCTAssertTrue(r.stdout.contains("cell 2 · ok"))
+        XCTAssertTrue(r.stdout.contains("calls (1, "))
+        XCTAssertTrue(r.stdout.contains("ask TARGET \"PROMPT\""))
+        XCTAssertTrue(r.stdout.contains("commands (help COMMAND"))
+
+        let json = try archon(["sessions", "--json", "--db", db])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let sessions = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(sessions.count, 1)
+        XCTAssertEqual(sessions[0]["id"] as? Int, 1)
+        XCTAssertEqual(sessions[0]["cells"] as? Int, 6)
+        XCTAssertEqual(sessions[0]["calls"] as? Int, 1)
+        XCTAssertEqual(sessions[0]["kind"] as? String, "piped")
+
+        let table = try archon(["sessions", "--db", db])
+        XCTAssertTrue(table.stdout.hasPrefix("id  started"), table.stdout)
+        let cell = try archon(["show", "1:2", "--db", db])
+        XCTAssertEqual(cell.status, 0, cell.stderr)
+        XCTAssertTrue(cell.stdout.hasPrefix("cell 2 · ok"), cell.stdout)
+        XCTAssertTrue(cell.stdout.contains("local/smollm2"))
+        let whole = try archon(["show", "1", "--db", db])
+        XCTAssertTrue(whole.stdout.hasPrefix("session 1 · piped"), whole.stdout)
+        XCTAssertTrue(whole.stdout.contains("\n\ncell 6 · ok\n> help ask"), whole.stdout)
+        XCTAssertFalse(whole.stdout.contains("cell 7 ·"))
+    }
+
+    func testAFailingCommandMakesTheExitStatusNonZeroButTheRestRuns() throws {
+        let r = try archon(["--db", db], stdin: "aks tiny \"x\"\nhelp ask\n")
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stdout.contains("error: unknown command 'aks' — did you mean 'ask'?\n  aks tiny \"x\"\n  ^^^"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("ask TARGET"), "later commands still run")
+    }
+
+    func testRecipeStopsAtFirstErrorUnlessKeepGoing() throws {
+        let recipe = dir.path("r.archon")
+        try "help ask\nshow 99\nmodels\n".write(toFile: recipe, atomically: true, encoding: .utf8)
+        let stop = try archon(["run", recipe, "--db", db])
+        XCTAssertEqual(stop.status, 1)
+        XCTAssertTrue(stop.stdout.contains("[2] archon> show 99"))
+        XCTAssertFalse(stop.stdout.contains("[3] archon> models"), stop.stdout)
+        let keep = try archon(["run", recipe, "--keep-going", "--db", db])
+        XCTAssertEqual(keep.status, 1)
+        XCTAssertTrue(keep.stdout.contains("[3] archon> models"), keep.stdout)
+        XCTAssertTrue(keep.stdout.contains("no models defined"))
+        let missing = try archon(["run", dir.path("nope.archon"), "--db", db])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("cannot read recipe"), missing.stderr)
+    }
+
+    func testTheShippedTourRecipeRuns() throws {
+        let r = try archon(["run", repositoryRoot.appendingPathComponent("recipes/tour.archon").path, "--db", db])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("[2] archon> ask tiny"))
+    }
+
+    func testThousandGarbledLinesNeverCrashTheProcess() throws {
+        var rng = LineRNG(state: 2026)
+        let words = ["model", "ask", "show", "help", "models", "set", "=", "\"", "\\", "|", "[", "local/", "🙂", "é",
+                     "temperature=", "-1", "1e999", "\t", "#", "\u{1B}[A", "\u{7}", "sessions", "x", "\"\"\""]
+        var lines: [String] = []
+        for _ in 0..<1000 {
+            let n = Int(rng.next() % 9)
+            lines.append((0..<n).map { _ in words[Int(rng.next() % UInt64(words.count))] }.joined(separator: " "))
+        }
+        // Keep the stream free of an 'exit' and of an open multi-line string at the very end.
+        let r = try archon(["--db", db], stdin: lines.joined(separator: "\n") + "\n\"\"\"\nhelp\n")
+        XCTAssertFalse(r.signalled, "archon crashed: \(r.stderr)")
+        XCTAssertEqual(r.status, 1, "some lines are errors, so the status is 1")
+        let sessions = try SessionStore(path: db).sessions()
+        XCTAssertEqual(sessions.count, 1)
+        XCTAssertGreaterThan(sessions[0].cells, 300)
+    }
+
+    func testBadDatabaseAndMissingVenvSayWhatToDo() throws {
+        let notes = dir.path("notes.txt")
+        try "my notes".write(toFile: notes, atomically: true, encoding: .utf8)
+        let r = try archon(["--db", notes], stdin: "help\n")
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("is not an archon session database"), r.stderr)
+        XCTAssertEqual(try String(contentsOfFile: notes, encoding: .utf8), "my notes")
+
+        let noVenv = try archon(["--db", db], stdin: "model t = local/smollm2\nask t \"hi\"\n",
+                                environment: ["ARCHON_VENV": dir.path("no-venv")])
+        XCTAssertEqual(noVenv.status, 1)
+        XCTAssertTrue(noVenv.stdout.contains("ARCHON_VENV=\(dir.path("no-venv")) has no bin/python — create it with: python3 -m venv .venv"),
+                      noVenv.stdout)
+    }
+
+    func testAPIKeysNeverReachTheDatabase() throws {
+        let server = try FakeServer()
+        defer { server.stop() }
+        let secret = "sk-test-\(UUID().uuidString)"
+        let input = "model f = compatible/echo base_url=\(server.baseURL()) api_key_env=ARCHON_TEST_KEY\nask f \"hi\"\nmodels\nshow 2\n"
+        let r = try archon(["--db", db], stdin: input, environment: ["ARCHON_TEST_KEY": secret])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("echo: hi"))
+        XCTAssertTrue(r.stdout.contains("ARCHON_TEST_KEY set"))
+        XCTAssertFalse(r.stdout.contains(secret))
+        for file in [db, db + "-wal"] {
+            if let data = FileManager.default.contents(atPath: file) {
+                XCTAssertNil(data.range(of: Data(secret.utf8)), "the key is in \(file)")
+            }
+        }
+    }
+
+    func testLocalServerStopsWhenArchonExits() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: archonBinary)
+        p.arguments = ["--db", db]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        input.fileHandleForWriting.write(Data("model t = local/smollm2 temperature=0 max_tokens=8\nask t \"hi\"\n".utf8))
+        var seen = Data()
+        let deadline = Date().addingTimeInterval(60)
+        while !String(decoding: seen, as: UTF8.self).contains("[2] t · "), Date() < deadline {
+            seen.append(output.fileHandleForReading.availableData)
+        }
+        XCTAssertEqual(localServers(ownedBy: p.processIdentifier).count, 1, "the server runs while archon does")
+        try input.fileHandleForWriting.close()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        XCTAssertEqual(localServers(ownedBy: p.processIdentifier), [], "no orphan server after exit")
+    }
+
+    func testLocalServerDiesWithArchonEvenAfterKill9() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: archonBinary)
+        p.arguments = ["--db", db]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        try p.run()
+        input.fileHandleForWriting.write(Data("model t = local/smollm2 max_tokens=8\nask t \"hi\"\n".utf8))
+        var seen = Data()
+        let deadline = Date().addingTimeInterval(60)
+        while !String(decoding: seen, as: UTF8.self).contains("[2] t · "), Date() < deadline {
+            seen.append(output.fileHandleForReading.availableData)
+        }
+        let pid = p.processIdentifier
+        XCTAssertEqual(localServers(ownedBy: pid).count, 1)
+        kill(pid, SIGKILL)
+        p.waitUntilExit()
+        let gone = Date().addingTimeInterval(5)
+        while !localServers(ownedBy: pid).isEmpty, Date() < gone { usleep(100_000) }
+        XCTAssertEqual(localServers(ownedBy: pid), [], "the server noticed its parent died")
+        // The call that finished before the kill is in the database.
+        let sessions = try SessionStore(path: db).sessions()
+        XCTAssertEqual(sessions.first?.calls, 1)
+    }
+}
+
+struct LineRNG {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return state >> 33
+    }
+}
