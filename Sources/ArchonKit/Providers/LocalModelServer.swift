@@ -105,7 +105,7 @@ public final class LocalModelServer: @unchecked Sendable {
         let port = try freePort()
         let threads = environment["ARCHON_LOCAL_THREADS"] ?? "2"
         let parallel = environment["ARCHON_LOCAL_PARALLEL"] ?? "4"
-        let ctx = environment["ARCHON_LOCAL_CTX"] ?? "16384"
+        let ctx = environment["ARCHON_LOCAL_CTX"] ?? "8192"
         let log = FileManager.default.temporaryDirectory
             .appendingPathComponent("archon-local-\(getpid())-\(port).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)

@@ -1,0 +1,76 @@
+"""Benchmark: REPL start to first prompt, a first `ask` on the local model, and peak memory.
+
+Runs the built binary in a pseudo-terminal (as a user would see it), N times, and prints figures.
+Usage: python3 bench/startup.py [RUNS]   (build first: swift build -c release, or debug)
+"""
+import os
+import pty
+import resource
+import select
+import statistics
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def binary():
+    for kind in ("release", "debug"):
+        p = os.path.join(ROOT, ".build", kind, "archon")
+        if os.path.exists(p):
+            return p, kind
+    sys.exit("build archon first: swift build -c release")
+
+
+def run_pty(argv, steps, env):
+    """Spawns argv in a pty; for each (text_to_send, text_to_wait_for) records the seconds it took."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(argv[0], argv, env)
+    out = b""
+    times = []
+    start = time.perf_counter()
+    for send, wait in steps:
+        if send:
+            os.write(fd, send.encode())
+        t0 = time.perf_counter() if send else start
+        while wait.encode() not in out:
+            r, _, _ = select.select([fd], [], [], 20)
+            if not r:
+                raise RuntimeError(f"timed out waiting for {wait!r}; got {out[-300:]!r}")
+            try:
+                out += os.read(fd, 65536)
+            except OSError:
+                break
+        times.append(time.perf_counter() - t0)
+        out = out[out.index(wait.encode()) + len(wait):]
+    os.write(fd, b"\x04")
+    os.waitpid(pid, 0)
+    return times
+
+
+def main():
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    exe, kind = binary()
+    tmp = tempfile.mkdtemp()
+    env = dict(os.environ, ARCHON_HISTORY=os.path.join(tmp, "h"), TERM="xterm")
+    prompt_times, ask_times = [], []
+    for i in range(runs):
+        db = os.path.join(tmp, f"b{i}.sqlite")
+        t = run_pty([exe, "--db", db], [(None, "archon>"),
+                                        ("model tiny = local/smollm2 temperature=0 max_tokens=64\r", "[2] archon>"),
+                                        ('ask tiny "Name three primary colors."\r', "[3] archon>")], env)
+        prompt_times.append(t[0])
+        ask_times.append(t[2])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"archon ({kind} build), {runs} runs")
+    print(f"start to first prompt: median {statistics.median(prompt_times)*1000:.0f} ms, "
+          f"min {min(prompt_times)*1000:.0f} ms, max {max(prompt_times)*1000:.0f} ms")
+    print(f"first ask (includes starting the local model server): median {statistics.median(ask_times)*1000:.0f} ms, "
+          f"min {min(ask_times)*1000:.0f} ms, max {max(ask_times)*1000:.0f} ms")
+    print(f"peak resident memory of the largest child (archon or the llama.cpp server): {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
