@@ -50,7 +50,8 @@ final class PipedTests: XCTestCase {
         XCTAssertTrue(cell.stdout.contains("local/smollm2"))
         let whole = try archon(["show", "1", "--db", db])
         XCTAssertTrue(whole.stdout.hasPrefix("session 1 · piped"), whole.stdout)
-        XCTAssertTrue(whole.stdout.contains("\n\ncell 6 · ok\n> help ask"), whole.stdout)
+        XCTAssertTrue(whole.stdout.contains("\n\ncell 6 · ok"), whole.stdout)
+        XCTAssertTrue(whole.stdout.contains("\n> help ask\n"), whole.stdout)
         XCTAssertFalse(whole.stdout.contains("cell 7 ·"))
     }
 

@@ -88,15 +88,11 @@ public func runProcess(_ path: String, _ arguments: [String], stdin: String = ""
     p.environment = env
     if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
+    if detached { return spawnDetached(path, arguments) }
     p.standardInput = inPipe
-    p.standardOutput = detached ? FileHandle.nullDevice : outPipe
-    p.standardError = detached ? FileHandle.nullDevice : errPipe
+    p.standardOutput = outPipe
+    p.standardError = errPipe
     try p.run()
-    if detached {
-        try? inPipe.fileHandleForWriting.close()
-        p.waitUntilExit()
-        return ProcessOutput(stdout: "", stderr: "", status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal)
-    }
     let outBox = DataBox(), errBox = DataBox()
     let group = DispatchGroup()
     for (pipe, box) in [(outPipe, outBox), (errPipe, errBox)] {
@@ -116,6 +112,24 @@ public func runProcess(_ path: String, _ arguments: [String], stdin: String = ""
     return ProcessOutput(stdout: String(decoding: outBox.data, as: UTF8.self),
                          stderr: String(decoding: errBox.data, as: UTF8.self),
                          status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal)
+}
+
+/// posix_spawn with /dev/null for all three streams, then waitpid: Foundation's Process can miss
+/// the exit of a child that daemonizes (tmux starting its server).
+func spawnDetached(_ path: String, _ arguments: [String]) -> ProcessOutput {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    for fd in Int32(0)...2 { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
+    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else {
+        return ProcessOutput(stdout: "", stderr: "spawn failed", status: -1, signalled: false)
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+    return ProcessOutput(stdout: "", stderr: "", status: (status >> 8) & 0xFF, signalled: (status & 0x7F) != 0)
 }
 
 final class DataBox: @unchecked Sendable { var data = Data() }

@@ -16,6 +16,8 @@ public actor Interpreter {
     public private(set) var streaming: Bool
 
     let recorder: CellRecorder
+    /// `streaming`, readable from the layer callback (which runs outside the actor).
+    let streamingFlag: LockedValue<Bool>
     let client: ModelClient
     let localServer: LocalModelServer
 
@@ -25,12 +27,15 @@ public actor Interpreter {
         self.store = store
         self.sessionID = try store.openSession(kind: kind, title: title)
         self.streaming = streaming
+        self.streamingFlag = LockedValue(streaming)
         self.localServer = localServer
         let recorder = CellRecorder(store: store, session: sessionID)
         self.recorder = recorder
         let provider = OpenAICompatibleProvider(environment: environment,
                                                 localBaseURL: { try await localServer.baseURL() })
-        self.client = ModelClient(provider: { _ in provider }, recorder: recorder)
+        self.client = ModelClient(provider: { model in
+            model.preset?.wire == .openAI ? provider as any ChatProvider : UnsupportedProvider()
+        }, recorder: recorder)
     }
 
     /// Marks the session as ended.
@@ -66,7 +71,7 @@ public actor Interpreter {
             result = CellResult(number: number, status: .error, output: parseError.description)
         } else if let command {
             do {
-                result = try await run(command, number: number, onToken: onToken)
+                result = try await run(command, number: number, cell: cellID, onToken: onToken)
             } catch is CancellationError {
                 result = CellResult(number: number, status: .cancelled, output: "cancelled")
             } catch let e as ProviderError where e == .cancelled {
@@ -85,8 +90,63 @@ public actor Interpreter {
         return result
     }
 
-    func run(_ command: Command, number: Int, onToken: (@Sendable (String) -> Void)?) async throws -> CellResult {
+    func run(_ command: Command, number: Int, cell: Int64, onToken: (@Sendable (String) -> Void)?) async throws -> CellResult {
         switch command {
+        case let .architecture(syntax):
+            let arch = try resolve(syntax)
+            let replaced = workspace.define(arch)
+            var text = "\(replaced ? "redefined" : "defined") architecture \(arch.name): " +
+                arch.layers.map { $0.kind?.title ?? "?" }.joined(separator: " → ") +
+                " · ≤ \(ArchitectureEstimate.callsPerLayer(arch).reduce(0, +)) calls per query"
+            if let note = ConstructionRules.finalChoice(arch) { text += "\nnote: \(note)" }
+            return CellResult(number: number, output: text)
+
+        case .architectures:
+            guard !workspace.architectures.isEmpty else {
+                return CellResult(number: number, output: "no architectures defined — e.g. arch rf = gen(tiny, samples=3) | rank(tiny, top_k=1)")
+            }
+            return CellResult(number: number, output: workspace.architectures.map(\.notation).joined(separator: "\n"))
+
+        case let .explain(topic):
+            if topic == "techniques" { return CellResult(number: number, output: TechniqueGuide.catalogue) }
+            if let a = workspace.architecture(topic) { return CellResult(number: number, output: TechniqueGuide.explain(a)) }
+            if let k = TechniqueKind.named(topic) { return CellResult(number: number, output: TechniqueGuide.explain(k)) }
+            if let m = workspace.model(topic) {
+                return CellResult(number: number, output: "\(m.name) is a model: \(m.definition) — explain takes a technique or an architecture")
+            }
+            throw ScriptError("nothing named '\(topic)' to explain" +
+                              (Suggestion.closest(to: topic, in: TechniqueKind.allNames + workspace.architectures.map(\.name) + ["techniques"])
+                                .map { " — did you mean '\($0)'?" } ?? " — try explain techniques"))
+
+        case let .loadArchon(path, name):
+            let imported: ArchonConfig.Imported
+            do { imported = try ArchonConfig.load(path: path, name: name) } catch {
+                throw ScriptError(error.description)
+            }
+            let arch = imported.architecture
+            guard Self.isName(arch.name) else {
+                throw ScriptError("\(path): its name '\(arch.name)' is not a valid name — load it with `as NAME`")
+            }
+            if workspace.model(arch.name) != nil {
+                throw ScriptError("'\(arch.name)' is already a model — load it with `as OTHER_NAME`")
+            }
+            workspace.define(arch)
+            let calls = ArchitectureEstimate.callsPerLayer(arch).reduce(0, +)
+            var lines = ["loaded \(arch.name) from \(path): \(arch.layers.count) layers (" +
+                         arch.layers.map { "\($0.kind?.title ?? "?")\($0.components.count > 1 ? " ×\($0.components.count)" : "")" }.joined(separator: " → ") +
+                         "), \(arch.models.count) model(s), ≤ \(calls) calls per query"]
+            lines += imported.warnings.map { "warning: \($0)" }
+            return CellResult(number: number, output: lines.joined(separator: "\n"))
+
+        case let .exportArchon(name, path):
+            guard let arch = workspace.architecture(name) else {
+                throw ScriptError("no architecture named '\(name)'" + Suggestion.hint(for: name, in: workspace.architectures.map(\.name)))
+            }
+            do { try ArchonConfig.export(arch).write(to: URL(fileURLWithPath: path)) } catch {
+                throw ScriptError("cannot write \(path): \(error.localizedDescription) — check the folder exists and is writable")
+            }
+            return CellResult(number: number, output: "wrote \(name) to \(path) (Archon JSON, \(arch.layers.count) layers)")
+
         case let .model(spec):
             let replaced = workspace.define(spec)
             var text = "\(replaced ? "redefined" : "defined") model \(spec.name) → \(spec.reference)"
@@ -94,6 +154,25 @@ public actor Interpreter {
                 text += " (note: \(env) is not set; calls will fail until it is)"
             }
             return CellResult(number: number, output: text)
+
+        case let .ask(target, prompt, _) where workspace.architecture(target) != nil:
+            let arch = workspace.architecture(target)!
+            recorder.resetTotals()
+            let start = ContinuousClock.now
+            let store = self.store
+            let run = try await ArchitectureRunner(client: client).run(arch, query: [.user(prompt)]) { trace in
+                try? store.recordLayer(trace, cell: cell)
+                if let onToken, self.streamingFlag.value {
+                    onToken("layer \(trace.layer) \(trace.technique): \(trace.candidatesIn.count) → \(trace.candidatesOut.count) candidates · \(Formatting.duration(trace.seconds))\(trace.parseFailures > 0 ? " · \(trace.parseFailures) fallback(s)" : "")\n")
+                }
+            }
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let t = recorder.totals()
+            var footer = "[\(number)] \(arch.name) · \(arch.layers.count) layers · \(t.calls) calls · \(t.prompt) → \(t.completion) tokens · \(Formatting.duration(seconds))"
+            if run.parseFailures > 0 { footer += " · \(run.parseFailures) parse fallback(s), see show \(number)" }
+            footer += "\nanswer: \(run.choice)"
+            return CellResult(number: number, output: run.answer, footer: footer)
 
         case let .ask(target, prompt, token):
             guard let model = workspace.model(target) else {
@@ -132,7 +211,8 @@ public actor Interpreter {
                                   start: 5, end: 5 + String(cell).count)
             }
             let row = try store.cell(session: sessionID, number: cell)
-            return CellResult(number: number, output: SessionReport.cell(row, calls: try store.calls(cell: row.id!)))
+            return CellResult(number: number, output: SessionReport.cell(row, calls: try store.calls(cell: row.id!),
+                                                                        layers: try store.layers(cell: row.id!)))
 
         case let .help(topic):
             return CellResult(number: number, output: Self.help(topic))
@@ -148,6 +228,7 @@ public actor Interpreter {
             case "stream":
                 guard value == "on" || value == "off" else { throw ScriptError("stream takes on or off") }
                 streaming = value == "on"
+                streamingFlag.value = streaming
                 return CellResult(number: number, output: "stream = \(value)")
             default:
                 throw ScriptError("unknown setting '\(key)'" + Suggestion.hint(for: key, in: ["concurrency", "stream"]))
@@ -159,6 +240,54 @@ public actor Interpreter {
         case .exit:
             return CellResult(number: number, output: "", exit: true)
         }
+    }
+
+    static func isName(_ s: String) -> Bool {
+        guard let c = s.first, c.isLetter || c == "_" else { return false }
+        return s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+    }
+
+    /// Turns an `arch` line into an architecture: models looked up, options applied, rules checked.
+    func resolve(_ syntax: ArchitectureSyntax) throws -> Architecture {
+        let src = syntax.source
+        if workspace.model(syntax.name) != nil {
+            throw ScriptError("'\(syntax.name)' is already a model — give the architecture another name", source: src, start: 5, end: 5 + syntax.name.count)
+        }
+        var layers: [Layer] = []
+        for layer in syntax.layers {
+            var components: [Component] = []
+            for c in layer {
+                var model: ModelSpec?
+                if c.kind.needsModel {
+                    guard let t = c.model else {
+                        throw ScriptError("\(c.kind.shortName)(…) needs a model first, e.g. \(c.kind.shortName)(tiny)", source: src, token: c.kindToken)
+                    }
+                    guard let m = workspace.model(t.text) else {
+                        let hint = Suggestion.closest(to: t.text, in: workspace.models.map(\.name)).map { " — did you mean '\($0)'?" }
+                            ?? (workspace.models.isEmpty ? " — define one first, e.g. model tiny = local/smollm2" : " — defined: \(workspace.models.map(\.name).joined(separator: ", "))")
+                        throw ScriptError("no model named '\(t.text)'" + hint, source: src, token: t)
+                    }
+                    model = m
+                } else if let t = c.model {
+                    throw ScriptError("\(c.kind.shortName)(…) calls no model — write \(c.kind.shortName)()", source: src, token: t)
+                }
+                var comp = Component(kind: c.kind, model: model)
+                for (key, value) in c.options {
+                    do { try comp.set(key.text, value.text) } catch {
+                        let isKey: Bool = if case .unknownKey = error { true } else { false }
+                        throw ScriptError(error.description, source: src, token: isKey ? key : value)
+                    }
+                }
+                components.append(comp)
+            }
+            layers.append(Layer(components))
+        }
+        let arch = Architecture(name: syntax.name, layers: layers)
+        let violations = ConstructionRules.violations(arch)
+        if !violations.isEmpty {
+            throw ScriptError("architecture \(syntax.name) breaks the construction rules: " + violations.joined(separator: "; "))
+        }
+        return arch
     }
 
     /// The text of `help` and `help CMD`.
@@ -183,6 +312,12 @@ final class CellRecorder: CallRecorder, @unchecked Sendable {
     let session: Int64
     private let lock = NSLock()
     private var cell: Int64?
+    private var counts = (calls: 0, prompt: 0, completion: 0)
+
+    func resetTotals() { lock.withLock { counts = (0, 0, 0) } }
+
+    /// Calls and tokens recorded since the last reset.
+    func totals() -> (calls: Int, prompt: Int, completion: Int) { lock.withLock { counts } }
 
     init(store: SessionStore, session: Int64) {
         self.store = store
@@ -196,9 +331,23 @@ final class CellRecorder: CallRecorder, @unchecked Sendable {
     }
 
     func record(_ call: CallRecord) {
-        lock.lock()
-        let cell = self.cell
-        lock.unlock()
+        let cell: Int64? = lock.withLock {
+            counts.calls += 1
+            counts.prompt += call.promptTokens ?? 0
+            counts.completion += call.completionTokens ?? 0
+            return self.cell
+        }
         StoreCallRecorder(store: store, session: session, cell: cell).record(call)
+    }
+}
+
+/// A value read and written under a lock, from any thread.
+final class LockedValue<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: T
+    init(_ v: T) { stored = v }
+    var value: T {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
     }
 }

@@ -3,6 +3,7 @@
 /// What the user has defined so far in a session, by name, in definition order.
 public struct Workspace: Sendable {
     public private(set) var models: [ModelSpec] = []
+    public private(set) var architectures: [Architecture] = []
 
     public init() {}
 
@@ -19,6 +20,19 @@ public struct Workspace: Sendable {
         return false
     }
 
+    public func architecture(_ name: String) -> Architecture? { architectures.first { $0.name == name } }
+
+    /// Adds or replaces an architecture; returns whether it replaced one.
+    @discardableResult
+    public mutating func define(_ a: Architecture) -> Bool {
+        if let i = architectures.firstIndex(where: { $0.name == a.name }) {
+            architectures[i] = a
+            return true
+        }
+        architectures.append(a)
+        return false
+    }
+
     /// Every defined name (for completion and suggestions).
-    public var names: [String] { models.map(\.name) }
+    public var names: [String] { models.map(\.name) + architectures.map(\.name) }
 }

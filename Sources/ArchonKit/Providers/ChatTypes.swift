@@ -61,6 +61,7 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
     case timeout(Double)
     case cancelled
     case localServer(String)
+    case unsupported(String)
 
     public var description: String {
         switch self {
@@ -76,6 +77,8 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .timeout(t): return "no answer within \(Formatting.number(t)) s (timeout)"
         case .cancelled: return "cancelled"
         case let .localServer(s): return s
+        case let .unsupported(p):
+            return "\(p)/ models cannot be called by this build yet (its API is not implemented) — define the same architecture with local/, openai/ or compatible/ models"
         }
     }
 }

@@ -2,7 +2,12 @@
 
 /// What `PROVIDER/` in `model x = PROVIDER/MODEL` means: wire format, default endpoint, key variable.
 public struct ProviderPreset: Sendable, Equatable {
-    public enum Wire: String, Sendable { case openAI = "openai-chat" }
+    public enum Wire: String, Sendable {
+        case openAI = "openai-chat"
+        /// Anthropic Messages and Gemini generateContent are not spoken by this build yet: models
+        /// of these providers can be defined, imported and exported, but calling them is an error.
+        case anthropic, gemini, bedrock
+    }
 
     public var name: String
     public var wire: Wire
@@ -36,6 +41,12 @@ public struct ProviderPreset: Sendable, Equatable {
               summary: "an Ollama server (OpenAI-compatible, no key)"),
         .init(name: "llamacpp", wire: .openAI, baseURL: "http://127.0.0.1:8080/v1", baseURLEnv: nil, keyEnv: nil,
               summary: "a llama.cpp server (OpenAI-compatible, no key)"),
+        .init(name: "anthropic", wire: .anthropic, baseURL: "https://api.anthropic.com/v1", baseURLEnv: nil,
+              keyEnv: "ANTHROPIC_API_KEY", summary: "Anthropic Messages API (not callable in this build yet)"),
+        .init(name: "gemini", wire: .gemini, baseURL: "https://generativelanguage.googleapis.com/v1beta", baseURLEnv: nil,
+              keyEnv: "GEMINI_API_KEY", summary: "Google Gemini generateContent (not callable in this build yet)"),
+        .init(name: "bedrock", wire: .bedrock, baseURL: nil, baseURLEnv: nil, keyEnv: nil,
+              summary: "AWS Bedrock (import/export only; not callable)"),
         .init(name: "compatible", wire: .openAI, baseURL: nil, baseURLEnv: nil, keyEnv: nil,
               summary: "any OpenAI-compatible endpoint: give base_url= (and api_key_env= if it needs a key)"),
     ]

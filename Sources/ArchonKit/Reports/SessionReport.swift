@@ -42,7 +42,7 @@ public enum SessionReport {
         var parts = ["#\(index)", c.modelName, "\(c.provider)/\(c.model)"]
         if let l = c.layer { parts.append("layer \(l)") }
         if let t = c.technique { parts.append(t) }
-        if c.sampleIndex > 0 { parts.append("sample \(c.sampleIndex)") }
+        if c.sampleIndex > 0 { parts.append("sample \(c.sampleIndex + 1)") }
         parts.append("\(c.promptTokens.map(String.init) ?? "?") → \(c.completionTokens.map(String.init) ?? "?") tokens")
         parts.append(Formatting.duration(c.latency))
         if c.cached { parts.append("cached") }
@@ -53,11 +53,25 @@ public enum SessionReport {
     }
 
     /// A cell with its source, status, output and calls.
-    public static func cell(_ cell: CellRow, calls: [CallRow]) -> String {
+    public static func cell(_ cell: CellRow, calls: [CallRow], layers: [LayerTrace] = []) -> String {
         var head = "cell \(cell.number) · \(cell.status)"
         if let f = cell.finishedAt { head += " · " + Formatting.duration(f.timeIntervalSince(cell.startedAt)) }
         var text = head + "\n> " + cell.source.replacingOccurrences(of: "\n", with: "\n  ")
         if !cell.output.isEmpty { text += "\n" + cell.output }
+        if !layers.isEmpty {
+            text += "\nlayers:"
+            for l in layers {
+                text += "\n  layer \(l.layer) · \(l.technique) · \(l.candidatesIn.count) → \(l.candidatesOut.count) candidates · \(Formatting.duration(l.seconds))"
+                if l.parseFailures > 0 { text += " · \(l.parseFailures) parse fallback(s)" }
+                for (i, c) in l.candidatesOut.enumerated() {
+                    text += "\n     out [\(i + 1)] \(c.origin): \(Formatting.snippet(c.text, 60))"
+                    if let k = c.critique { text += "\n         critique: \(Formatting.snippet(k, 56))" }
+                }
+                if !l.unitTests.isEmpty { text += "\n     unit tests: " + l.unitTests.map { Formatting.snippet($0, 40) }.joined(separator: " | ") }
+                for n in l.notes { text += "\n     note: \(n)" }
+            }
+            if let last = layers.last?.candidatesOut.first { text += "\n  chosen: \(last.origin)" }
+        }
         if !calls.isEmpty {
             let p = calls.compactMap(\.promptTokens).reduce(0, +), q = calls.compactMap(\.completionTokens).reduce(0, +)
             text += "\ncalls (\(calls.count), \(p) → \(q) tokens):"

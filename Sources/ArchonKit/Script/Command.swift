@@ -18,6 +18,16 @@ public enum Command: Sendable, Equatable {
     case sessions
     /// `exit` / `quit`
     case exit
+    /// `arch NAME = LAYER | LAYER …`
+    case architecture(ArchitectureSyntax)
+    /// `archs`
+    case architectures
+    /// `explain TECHNIQUE|ARCH|techniques`
+    case explain(topic: String)
+    /// `load archon "FILE" [as NAME]`
+    case loadArchon(path: String, name: String?)
+    /// `export archon NAME "FILE"`
+    case exportArchon(name: String, path: String)
 
     /// The command word, as the user typed it (for the store and completion).
     public var word: String {
@@ -30,6 +40,11 @@ public enum Command: Sendable, Equatable {
         case .set: "set"
         case .sessions: "sessions"
         case .exit: "exit"
+        case .architecture: "arch"
+        case .architectures: "archs"
+        case .explain: "explain"
+        case .loadArchon: "load"
+        case .exportArchon: "export"
         }
     }
 }

@@ -21,9 +21,30 @@ public enum CommandCatalog {
                 """,
               example: "model tiny = local/smollm2 temperature=0 max_tokens=64"),
         .init(name: "ask", usage: "ask TARGET \"PROMPT\"",
-              summary: "send one prompt to a model and print the answer",
+              summary: "send one prompt to a model or an architecture and print the answer",
               details: "Prints the answer, then the cell number, tokens and latency. Use \"\"\"…\"\"\" for prompts over several lines.",
               example: "ask tiny \"Name three primary colors.\""),
+        .init(name: "arch", usage: "arch NAME = TECH(MODEL, k=v) [+ TECH(…)] | …",
+              summary: "define an architecture: layers separated by |, instances in a layer by +",
+              details: """
+                Techniques: gen, fuse, critic, rank, verify, tests (unit-test generator), judge_tests (unit-test
+                evaluator), vote (majority vote, no model), best_of_n. Options inside the parentheses:
+                \(Component.optionKeys.map { "\($0.key) (\($0.help))" }.joined(separator: "; ")).
+                The paper's construction rules are checked: generators in the first layer only, one technique
+                type per layer, single-instance critic/rank/verify/tests layers, tests followed by judge_tests.
+                Run it with ask NAME "…".
+                """,
+              example: "arch moa = gen(tiny, samples=3) + gen(tiny, temperature=0.9) | rank(tiny, top_k=2) | fuse(tiny)"),
+        .init(name: "archs", usage: "archs", summary: "list the defined architectures",
+              details: "One line per architecture, as it would be written.", example: "archs"),
+        .init(name: "explain", usage: "explain TECHNIQUE|ARCH|techniques", summary: "teach a technique, or draw an architecture",
+              details: "For a technique: what it does, inputs and outputs, the calls it makes and its prompt. For an architecture: its layers, calls per query and an estimate of tokens per query.",
+              example: "explain fuser"),
+        .init(name: "load", usage: "load archon \"FILE.json\" [as NAME]", summary: "import an architecture in the reference Archon JSON format",
+              details: "Accepts the legacy layer form {branches, models}; model_type values map to providers (\"local\" and \"OpenAI_Compatible\" with base_url are this project's extensions). Unknown keys are warnings with a suggestion.",
+              example: "load archon \"recipes/configs/smollm2-rank-fuse.json\" as rf"),
+        .init(name: "export", usage: "export archon NAME \"FILE.json\"", summary: "write an architecture in the reference Archon JSON format",
+              details: "Importing the written file gives the same architecture.", example: "export archon moa \"moa.json\""),
         .init(name: "models", usage: "models", summary: "list the defined models",
               details: "Shows provider, endpoint, parameters and whether the key variable is set (never the key).",
               example: "models"),

@@ -48,6 +48,31 @@ public enum Parser {
             p.index += 1
             command = .set(key: key.text, value: value.text)
         case "sessions": command = .sessions
+        case "arch": command = try parseArchitecture(&p)
+        case "archs": command = .architectures
+        case "explain":
+            let topic = try p.name("a technique or architecture name, e.g. explain fuser (or explain techniques)")
+            command = .explain(topic: topic.text)
+        case "load":
+            let format = try p.name("a format after 'load', e.g. load archon \"config.json\" as moa")
+            guard format.text == "archon" else {
+                throw ScriptError("unknown format '\(format.text)' — only 'archon' (the reference JSON) can be loaded", source: source, token: format)
+            }
+            let path = try p.string("the file in quotes, e.g. load archon \"config.json\" as moa")
+            var name: String?
+            if let t = p.peek, t.kind == .word, t.text == "as" {
+                p.index += 1
+                name = try p.name("a name after 'as'").text
+            }
+            command = .loadArchon(path: path.text, name: name)
+        case "export":
+            let format = try p.name("a format after 'export', e.g. export archon moa \"moa.json\"")
+            guard format.text == "archon" else {
+                throw ScriptError("unknown format '\(format.text)' — only 'archon' (the reference JSON) can be exported", source: source, token: format)
+            }
+            let name = try p.name("the architecture to export")
+            let path = try p.string("the file in quotes, e.g. export archon \(name.text) \"\(name.text).json\"")
+            command = .exportArchon(name: name.text, path: path.text)
         case "exit": command = .exit
         default:
             throw ScriptError("unknown command '\(first.text)'" + (Suggestion.closest(to: first.text, in: CommandCatalog.names + Array(CommandCatalog.aliases.keys))

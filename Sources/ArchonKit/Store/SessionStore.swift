@@ -116,6 +116,15 @@ public final class SessionStore: Sendable {
                 t.column("cached", .boolean).notNull()
             }
         }
+        m.registerMigration("v2-layer-traces") { db in
+            try db.create(table: "layerTrace") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("cell", onDelete: .cascade).notNull()
+                t.column("layer", .integer).notNull()
+                t.column("technique", .text).notNull()
+                t.column("trace", .text).notNull()
+            }
+        }
         return m
     }
 
@@ -168,7 +177,22 @@ public final class SessionStore: Sendable {
         }
     }
 
+    /// Writes what one layer of an architecture did in a cell (its trace as JSON).
+    public func recordLayer(_ trace: LayerTrace, cell: Int64) throws {
+        let data = try JSONEncoder().encode(trace)
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO layerTrace (cellId, layer, technique, trace) VALUES (?, ?, ?, ?)",
+                           arguments: [cell, trace.layer, trace.technique, String(decoding: data, as: UTF8.self)])
+        }
+    }
+
     // MARK: Reading
+
+    public func layers(cell: Int64) throws -> [LayerTrace] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT trace FROM layerTrace WHERE cellId = ? ORDER BY layer", arguments: [cell])
+        }.compactMap { try? JSONDecoder().decode(LayerTrace.self, from: Data($0.utf8)) }
+    }
 
     public func sessions() throws -> [SessionSummary] {
         try pool.read { db in

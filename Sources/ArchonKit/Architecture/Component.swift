@@ -1,0 +1,105 @@
+// One technique instance in a layer: its kind, model and settings.
+
+/// A technique instance: `gen(tiny, samples=5)`, `rank(judge, top_k=3)`, …
+public struct Component: Sendable, Equatable {
+    public var kind: TechniqueKind
+    /// The model it calls (nil only for majority vote). Its parameters already include the
+    /// component's own `temperature`/`max_tokens`.
+    public var model: ModelSpec?
+    /// Generators and fusers: outputs to produce.
+    public var samples: Int = 1
+    /// Ranker, unit-test evaluator: candidates to keep.
+    public var topK: Int?
+    /// Verifier, unit-test evaluator: stop after this many pass.
+    public var firstK: Int?
+    /// Ranker, fuser: read the critiques when present.
+    public var useCritiques: Bool = true
+    /// Fuser: no output longer than the longest candidate.
+    public var lengthControl: Bool = false
+    /// Unit-test generator: most tests to write.
+    public var unitTestCap: Int = 5
+    /// Unit-test evaluator: drop the unit tests from the state after judging.
+    public var removeUnitTests: Bool = false
+
+    public init(kind: TechniqueKind, model: ModelSpec?) {
+        self.kind = kind
+        self.model = model
+    }
+
+    /// The keys `arch` accepts inside a component's parentheses.
+    public static let optionKeys: [(key: String, help: String)] = [
+        ("samples", "outputs to produce (generator, fuser), ≥ 1"),
+        ("temperature", "overrides the model's temperature"),
+        ("max_tokens", "overrides the model's max_tokens"),
+        ("top_k", "candidates to keep (ranker, unit-test evaluator, best-of-n)"),
+        ("first_k", "stop after this many pass (verifier, unit-test evaluator)"),
+        ("use_critiques", "true/false: read critiques when present (ranker, fuser)"),
+        ("length_control", "true/false: fused answer no longer than the longest candidate"),
+        ("unit_test_cap", "most unit tests to write"),
+        ("remove_unit_tests", "true/false: drop the tests from later prompts"),
+    ]
+
+    /// Sets one option, with a message naming the key and what it takes.
+    public mutating func set(_ key: String, _ value: String) throws(ComponentError) {
+        func int(_ min: Int) throws(ComponentError) -> Int {
+            guard let v = Int(value), v >= min else { throw .badValue(key, value, "a whole number ≥ \(min)") }
+            return v
+        }
+        func bool() throws(ComponentError) -> Bool {
+            switch value.lowercased() {
+            case "true", "yes", "on", "1": return true
+            case "false", "no", "off", "0": return false
+            default: throw .badValue(key, value, "true or false")
+            }
+        }
+        switch key {
+        case "samples": samples = try int(1)
+        case "top_k": topK = try int(1)
+        case "first_k": firstK = try int(1)
+        case "use_critiques": useCritiques = try bool()
+        case "length_control": lengthControl = try bool()
+        case "unit_test_cap": unitTestCap = try int(1)
+        case "remove_unit_tests", "remove_unit_tests_from_prompt": removeUnitTests = try bool()
+        case "temperature", "max_tokens":
+            guard model != nil else { throw .badValue(key, value, "a model to apply to") }
+            do { try model!.set(key, value) } catch { throw .badValue(key, value, key == "temperature" ? "a number from 0 to 2" : "a whole number ≥ 1") }
+        default:
+            throw .unknownKey(key, Suggestion.closest(to: key, in: Self.optionKeys.map(\.key)))
+        }
+    }
+
+    public enum ComponentError: Error, Sendable, CustomStringConvertible {
+        case unknownKey(String, String?)
+        case badValue(String, String, String)
+        public var description: String {
+            switch self {
+            case let .unknownKey(k, s):
+                "unknown technique option '\(k)'" + (s.map { " — did you mean '\($0)'?" }
+                    ?? " — known: \(Component.optionKeys.map(\.key).joined(separator: ", "))")
+            case let .badValue(k, v, e): "\(k)=\(v) is not valid — \(k) takes \(e)"
+            }
+        }
+    }
+
+    /// The component as written in an `arch` line.
+    public func notation(modelName: String? = nil) -> String {
+        var args: [String] = []
+        if let m = model { args.append(modelName ?? m.name) }
+        if samples != 1 { args.append("samples=\(samples)") }
+        if let k = topK { args.append("top_k=\(k)") }
+        if let k = firstK { args.append("first_k=\(k)") }
+        if !useCritiques { args.append("use_critiques=false") }
+        if lengthControl { args.append("length_control=true") }
+        if kind == .unitTestGenerator, unitTestCap != 5 { args.append("unit_test_cap=\(unitTestCap)") }
+        if removeUnitTests { args.append("remove_unit_tests=true") }
+        return "\(kind.shortName)(\(args.joined(separator: ", ")))"
+    }
+
+    /// Equality that ignores the display name of the model (import/export round trips).
+    public func sameTechnique(as other: Component) -> Bool {
+        var a = self, b = other
+        a.model?.name = ""
+        b.model?.name = ""
+        return a == b
+    }
+}

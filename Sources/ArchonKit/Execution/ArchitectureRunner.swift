@@ -1,0 +1,88 @@
+// Runs an architecture over one query, layer after layer, every independent call of a layer at once.
+
+import Foundation
+
+/// What happened in one layer: candidates in and out, notes, fallbacks.
+public struct LayerTrace: Sendable, Codable, Equatable {
+    public var layer: Int
+    public var technique: String
+    public var candidatesIn: [Candidate]
+    public var candidatesOut: [Candidate]
+    public var unitTests: [String]
+    public var notes: [String]
+    public var parseFailures: Int
+    public var seconds: Double
+}
+
+/// The result of running an architecture on one query.
+public struct ArchitectureRun: Sendable {
+    public var answer: String
+    public var traces: [LayerTrace]
+    /// How the answer was chosen from the last layer's candidates.
+    public var choice: String
+    public var parseFailures: Int { traces.map(\.parseFailures).reduce(0, +) }
+}
+
+/// Runs architectures through a ``ModelClient``.
+public struct ArchitectureRunner: Sendable {
+    public let client: ModelClient
+
+    public init(client: ModelClient) { self.client = client }
+
+    /// Runs `architecture` on `query`; `onLayer` sees each layer's trace as soon as it finishes.
+    public func run(_ architecture: Architecture, query: [ChatMessage],
+                    onLayer: (@Sendable (LayerTrace) -> Void)? = nil) async throws -> ArchitectureRun {
+        var state = CandidateState(query: query)
+        var traces: [LayerTrace] = []
+        for (i, layer) in architecture.layers.enumerated() {
+            try Task.checkCancellation()
+            let ctx = TechniqueContext(client: client, layer: i + 1)
+            let start = ContinuousClock.now
+            let input = state
+            let outcomes = try await concurrentMap(layer.components.count) { j in
+                try await Self.run(layer.components[j], state: input, ctx: ctx)
+            }
+            state = Self.merge(layer, input: input, outcomes: outcomes)
+            let d = ContinuousClock.now - start
+            let trace = LayerTrace(layer: i + 1, technique: layer.kind?.jsonName ?? "empty", candidatesIn: input.candidates,
+                                   candidatesOut: state.candidates, unitTests: state.unitTests,
+                                   notes: outcomes.flatMap(\.notes), parseFailures: outcomes.map(\.parseFailures).reduce(0, +),
+                                   seconds: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+            traces.append(trace)
+            onLayer?(trace)
+        }
+        guard let first = state.candidates.first else {
+            return ArchitectureRun(answer: "", traces: traces, choice: "no candidate left")
+        }
+        let choice = state.candidates.count == 1 ? "the single remaining candidate (\(first.origin))"
+            : "the first of \(state.candidates.count) remaining candidates (\(first.origin))"
+        return ArchitectureRun(answer: first.text, traces: traces, choice: choice)
+    }
+
+    static func run(_ c: Component, state: CandidateState, ctx: TechniqueContext) async throws -> TechniqueOutcome {
+        switch c.kind {
+        case .generator: try await Generator.run(c, state: state, ctx: ctx)
+        case .fuser: try await Fuser.run(c, state: state, ctx: ctx)
+        case .critic: try await Critic.run(c, state: state, ctx: ctx)
+        case .ranker: try await Ranker.run(c, state: state, ctx: ctx)
+        case .verifier: try await Verifier.run(c, state: state, ctx: ctx)
+        case .unitTestGenerator: try await UnitTestGenerator.run(c, state: state, ctx: ctx)
+        case .unitTestEvaluator: try await UnitTestEvaluator.run(c, state: state, ctx: ctx)
+        case .majorityVote: try await MajorityVote.run(c, state: state, ctx: ctx)
+        case .bestOfN: try await BestOfN.run(c, state: state, ctx: ctx)
+        }
+    }
+
+    /// Combines the outputs of a layer's instances: generators and fusers contribute their
+    /// candidates in instance order; single-instance layers pass their one outcome on.
+    static func merge(_ layer: Layer, input: CandidateState, outcomes: [TechniqueOutcome]) -> CandidateState {
+        guard outcomes.count > 1 else { return outcomes.first?.state ?? input }
+        switch layer.kind {
+        case .generator?:
+            return CandidateState(query: input.query, candidates: input.candidates + outcomes.flatMap { $0.state.candidates.dropFirst(input.candidates.count) },
+                                  unitTests: input.unitTests)
+        default:
+            return CandidateState(query: input.query, candidates: outcomes.flatMap(\.state.candidates), unitTests: outcomes[0].state.unitTests)
+        }
+    }
+}

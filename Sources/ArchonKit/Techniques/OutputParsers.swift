@@ -1,0 +1,143 @@
+// Tolerant readers of model output: small models rarely follow a format, so every reader says
+// whether it found what it asked for, and callers record the fallback.
+
+import Foundation
+
+/// Parsers for the formats the techniques ask models for.
+public enum OutputParsers {
+    /// A ranking such as `[2] > [1] > [3]`, `2, 1, 3` or "Response 2 is best, then 1".
+    /// Returns 0-based indices covering all `count` candidates (unmentioned ones after the
+    /// mentioned, in their original order) and whether any ranking was found at all.
+    public static func ranking(_ text: String, count: Int) -> (order: [Int], found: Bool) {
+        var mentioned: [Int] = []
+        let bracketed = numbers(in: text, pattern: #"\[\s*(\d+)\s*\]"#)
+        let source = bracketed.isEmpty ? numbers(in: text, pattern: #"(?<![\d.])(\d+)(?![\d.])"#) : bracketed
+        for n in source where n >= 1 && n <= count && !mentioned.contains(n - 1) { mentioned.append(n - 1) }
+        let rest = (0..<count).filter { !mentioned.contains($0) }
+        return (mentioned + rest, !mentioned.isEmpty)
+    }
+
+    static func numbers(in text: String, pattern: String) -> [Int] {
+        guard let re = try? NSRegularExpression(pattern: pattern) else { return [] }
+        let ns = text as NSString
+        return re.matches(in: text, range: NSRange(location: 0, length: ns.length)).compactMap {
+            Int(ns.substring(with: $0.range(at: 1)))
+        }
+    }
+
+    /// A correct/incorrect verdict: `[Correct]`, `Incorrect`, `verdict: yes`… nil when neither is said.
+    public static func verdict(_ text: String) -> Bool? {
+        let l = text.lowercased()
+        let negative = ["incorrect", "not correct", "wrong", "verdict: no", "[no]"]
+        let positive = ["correct", "verdict: yes", "[yes]", "right answer"]
+        let neg = negative.compactMap { l.range(of: $0)?.lowerBound }.min()
+        let pos = positive.compactMap { p -> String.Index? in
+            var from = l.startIndex
+            // Skip "correct" inside "incorrect"/"not correct".
+            while let r = l.range(of: p, range: from..<l.endIndex) {
+                let before = l[l.startIndex..<r.lowerBound]
+                if !(before.hasSuffix("in") || before.hasSuffix("not ")) { return r.lowerBound }
+                from = r.upperBound
+            }
+            return nil
+        }.min()
+        switch (neg, pos) {
+        case (nil, nil): return nil
+        case (_?, nil): return false
+        case (nil, _?): return true
+        case let (n?, p?): return p < n
+        }
+    }
+
+    /// Items of a list: lines starting with `-`, `*`, `•`, `1.`, `1)` or `Test 1:`. Capped at `cap`.
+    public static func listItems(_ text: String, cap: Int) -> [String] {
+        let re = try! NSRegularExpression(pattern: #"^\s*(?:[-*•]|\d+[.)]|test\s*\d+\s*[:.)-])\s*(.+)$"#, options: [.caseInsensitive])
+        var items: [String] = []
+        for line in text.split(whereSeparator: \.isNewline).map(String.init) {
+            let ns = line as NSString
+            if let m = re.firstMatch(in: line, range: NSRange(location: 0, length: ns.length)) {
+                let item = ns.substring(with: m.range(at: 1)).trimmingCharacters(in: .whitespaces)
+                if !item.isEmpty { items.append(item) }
+            }
+            if items.count == cap { break }
+        }
+        return items
+    }
+
+    /// How many of `count` tests a judgement says passed: lines like `Test 2: PASS` / `2. fail`.
+    /// nil when no per-test verdict could be read.
+    public static func testResults(_ text: String, count: Int) -> Int? {
+        let re = try! NSRegularExpression(pattern: #"(?:test\s*)?(\d+)\s*[:.)-]?\s*\**\s*(pass(?:ed|es)?|fail(?:ed|s)?|yes|no)\b"#,
+                                          options: [.caseInsensitive])
+        let ns = text as NSString
+        var verdicts: [Int: Bool] = [:]
+        for m in re.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+            guard let n = Int(ns.substring(with: m.range(at: 1))), n >= 1, n <= count, verdicts[n] == nil else { continue }
+            let word = ns.substring(with: m.range(at: 2)).lowercased()
+            verdicts[n] = word.hasPrefix("pass") || word == "yes"
+        }
+        if verdicts.isEmpty { return nil }
+        return verdicts.values.filter { $0 }.count
+    }
+
+    /// A 1–10 score: `Score: 7`, `7/10`, `[[7]]`; nil when none is given.
+    public static func score(_ text: String) -> Int? {
+        for pattern in [#"\[\[\s*(\d+)\s*\]\]"#, #"score\s*[:=]?\s*(\d+)"#, #"(\d+)\s*/\s*10"#, #"(?<![\d.])(\d+)(?![\d.])"#] {
+            if let n = numbers(in: text.lowercased(), pattern: pattern).first(where: { (1...10).contains($0) }) { return n }
+        }
+        return nil
+    }
+
+    /// A critique: text with Strengths/Weaknesses headings when the model gave them.
+    public static func critique(_ text: String) -> (text: String, structured: Bool) {
+        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let l = t.lowercased()
+        return (t, l.contains("strength") && l.contains("weakness"))
+    }
+
+    /// The final answer of a solution: `\boxed{…}` (nested braces), "the answer is …", else the last number,
+    /// else the last non-empty line. Also says which rule found it.
+    public static func finalAnswer(_ text: String) -> (answer: String, method: String) {
+        if let boxed = lastBoxed(text) { return (normalize(boxed), "boxed") }
+        let l = text.lowercased()
+        for marker in ["final answer is", "the answer is", "answer:", "final answer:"] {
+            if let r = l.range(of: marker, options: .backwards) {
+                let offset = l.distance(from: l.startIndex, to: r.upperBound)
+                let rest = String(text.dropFirst(offset))
+                let line = rest.split(whereSeparator: \.isNewline).first.map(String.init) ?? rest
+                let trimmed = line.trimmingCharacters(in: CharacterSet(charactersIn: " :*$.")).trimmingCharacters(in: .whitespaces)
+                if !trimmed.isEmpty { return (normalize(trimmed), "answer-phrase") }
+            }
+        }
+        let nums = text.matches(of: #/-?\d[\d,]*(?:\.\d+)?/#).map { String($0.output) }
+        if let last = nums.last { return (normalize(last), "last-number") }
+        let lastLine = text.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
+        return (normalize(lastLine), "last-line")
+    }
+
+    /// The content of the last `\boxed{…}`, with nested braces.
+    public static func lastBoxed(_ text: String) -> String? {
+        guard let r = text.range(of: "\\boxed{", options: .backwards) else { return nil }
+        var depth = 1
+        var i = r.upperBound
+        var out = ""
+        while i < text.endIndex {
+            let c = text[i]
+            if c == "{" { depth += 1 }
+            if c == "}" {
+                depth -= 1
+                if depth == 0 { return out }
+            }
+            out.append(c)
+            i = text.index(after: i)
+        }
+        return nil
+    }
+
+    static func normalize(_ s: String) -> String {
+        var t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        t = t.replacingOccurrences(of: #"(?<=\d),(?=\d{3}(?!\d))"#, with: "", options: .regularExpression)
+        while t.hasSuffix(".") { t.removeLast() }
+        return t.lowercased()
+    }
+}
