@@ -1,5 +1,6 @@
 // Shared helpers for the test targets: temp folders, the fake HTTP server, running the archon binary, tmux.
 
+import ArchonKit
 import Foundation
 
 /// The repository root (tests run from anywhere).
@@ -51,7 +52,15 @@ public final class FakeServer: @unchecked Sendable {
 
     /// The server's counters: requests seen and most requests in flight at once.
     public func stats() throws -> (requests: Int, maxInFlight: Int) {
-        let data = try Data(contentsOf: URL(string: "http://127.0.0.1:\(port)/stats")!)
+        let box = DataBox()
+        let done = DispatchSemaphore(value: 0)
+        let url = "http://127.0.0.1:\(port)/stats"
+        Task.detached {
+            box.data = (try? await HTTPClient.shared.send(HTTPRequest(url: url, method: "GET", timeout: 5)))?.body ?? Data()
+            done.signal()
+        }
+        done.wait()
+        let data = box.data
         let json = try JSONSerialization.jsonObject(with: data) as! [String: Int]
         return (json["requests"] ?? 0, json["max_in_flight"] ?? 0)
     }
