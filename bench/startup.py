@@ -17,11 +17,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def binary():
-    for kind in ("release", "debug"):
-        p = os.path.join(ROOT, ".build", kind, "archon")
-        if os.path.exists(p):
-            return p, kind
-    sys.exit("build archon first: swift build -c release")
+    built = [(os.path.join(ROOT, ".build", k, "archon"), k) for k in ("release", "debug")]
+    built = [b for b in built if os.path.exists(b[0])]
+    if not built:
+        sys.exit("build archon first: swift build -c release")
+    return max(built, key=lambda b: os.path.getmtime(b[0]))  # the newest build
 
 
 def run_pty(argv, steps, env):

@@ -79,9 +79,18 @@ final class PipedTests: XCTestCase {
     }
 
     func testTheShippedTourRecipeRuns() throws {
-        let r = try archon(["run", repositoryRoot.appendingPathComponent("recipes/tour.archon").path, "--db", db])
+        let r = try archon(["run", repositoryRoot.appendingPathComponent("recipes/tour.archon").path, "--db", db],
+                           directory: dir.url.path)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("[2] archon> ask tiny"))
+        XCTAssertTrue(r.stdout.contains("[10] trio · 3 layers · 5 calls · "), r.stdout)
+        XCTAssertTrue(r.stdout.contains("layer 2 · ranker · 3 → 2 candidates"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("loaded trio_again from sessions/trio.json: 3 layers"), r.stdout)
+
+        let paper = try archon(["run", repositoryRoot.appendingPathComponent("recipes/paper-architectures.archon").path, "--db", db],
+                               directory: repositoryRoot.path)
+        XCTAssertEqual(paper.status, 0, paper.stdout + paper.stderr)
+        XCTAssertEqual(paper.stdout.components(separatedBy: "\nloaded ").count - 1, 5)
     }
 
     func testThousandGarbledLinesNeverCrashTheProcess() throws {

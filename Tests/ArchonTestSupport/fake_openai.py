@@ -120,10 +120,15 @@ class Handler(BaseHTTPRequestHandler):
         self.send_json(200, body)
 
 
+class Server(ThreadingHTTPServer):
+    # The listen backlog is set in the constructor: it must be a class attribute. With the default
+    # of 5, a burst of connections loses SYNs and waits a second for the retransmit.
+    request_queue_size = 512
+    daemon_threads = True
+
+
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.request_queue_size = 256
+    server = Server(("127.0.0.1", 0), Handler)
     print("PORT", server.server_address[1], flush=True)
 
     def watch():

@@ -142,7 +142,11 @@ public actor Interpreter {
             guard let arch = workspace.architecture(name) else {
                 throw ScriptError("no architecture named '\(name)'" + Suggestion.hint(for: name, in: workspace.architectures.map(\.name)))
             }
-            do { try ArchonConfig.export(arch).write(to: URL(fileURLWithPath: path)) } catch {
+            do {
+                let url = URL(fileURLWithPath: path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try ArchonConfig.export(arch).write(to: url)
+            } catch {
                 throw ScriptError("cannot write \(path): \(error.localizedDescription) — check the folder exists and is writable")
             }
             return CellResult(number: number, output: "wrote \(name) to \(path) (Archon JSON, \(arch.layers.count) layers)")
@@ -207,7 +211,8 @@ public actor Interpreter {
 
         case let .show(cell):
             guard cell < number else {
-                throw ScriptError("there is no cell \(cell) yet — this is cell \(number)", source: "show \(cell)",
+                throw ScriptError(cell == number ? "cell \(cell) is this command — show an earlier cell (1–\(number - 1))"
+                                                 : "there is no cell \(cell) yet — this is cell \(number)", source: "show \(cell)",
                                   start: 5, end: 5 + String(cell).count)
             }
             let row = try store.cell(session: sessionID, number: cell)
