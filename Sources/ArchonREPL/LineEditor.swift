@@ -132,7 +132,7 @@ final class LineEditor: @unchecked Sendable {
         guard !candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
         if candidates.count == 1 {
             var rest = String(candidates[0].dropFirst(word.count))
-            if !(rest.hasSuffix("/") || rest.hasSuffix("=")) { rest += " " }
+            if !(rest.hasSuffix("/") || rest.hasSuffix("=") || rest.hasSuffix("(")) { rest += " " }
             el_insertstr(el, rest)
             return UInt8(CC_REFRESH)
         }

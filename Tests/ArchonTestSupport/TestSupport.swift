@@ -203,6 +203,20 @@ public final class Tmux: @unchecked Sendable {
         return s
     }
 
+    /// Whether the program in the pane has exited (the pane stays, remain-on-exit).
+    public func isDead() -> Bool {
+        let out = (try? runProcess("/usr/bin/tmux", ["-L", "archon-tests", "display-message", "-p", "-t", name, "#{pane_dead}"]))?.stdout ?? ""
+        return out.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+    }
+
+    /// Waits up to `timeout` seconds for the program in the pane to exit; returns whether it did.
+    @discardableResult
+    public func waitForExit(timeout: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !isDead(), Date() < deadline { usleep(100_000) }
+        return isDead()
+    }
+
     /// The pid of the program running in the pane.
     public func panePID() -> Int32? {
         let out = (try? runProcess("/usr/bin/tmux", ["-L", "archon-tests", "display-message", "-p", "-t", name, "#{pane_pid}"]))?.stdout ?? ""

@@ -41,6 +41,12 @@ public enum Completion {
                 } else {
                     pool = []
                 }
+            case "explain": pool = previous.count == 1 ? names + TechniqueKind.allCases.map(\.shortName) + ["techniques"] : []
+            case "load": pool = previous.count == 1 ? ["archon"] : (previous.count == 3 ? ["as"] : [])
+            case "export": pool = previous.count == 1 ? ["archon"] : (previous.count == 2 ? names : [])
+            case "arch":
+                pool = previous.count >= 3 && !afterEquals && !word.contains("(")
+                    ? TechniqueKind.allCases.map { "\($0.shortName)(" } : []
             case "set": pool = previous.count == 1 ? ["concurrency", "stream"] : (previous.last == "stream" ? ["on", "off"] : [])
             default: pool = previous.count == 1 ? names : []
             }
