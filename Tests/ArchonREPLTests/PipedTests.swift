@@ -143,7 +143,8 @@ final class PipedTests: XCTestCase {
         }
     }
 
-    func testLocalServerStopsWhenArchonExits() throws {
+    /// Starts archon on a pipe, asks the local model once and waits for the answer; archon keeps running.
+    func startArchonAfterOneAsk() throws -> (Process, Pipe) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: archonBinary)
         p.arguments = ["--db", db]
@@ -158,6 +159,11 @@ final class PipedTests: XCTestCase {
         while !String(decoding: seen, as: UTF8.self).contains("[2] t · "), Date() < deadline {
             seen.append(output.fileHandleForReading.availableData)
         }
+        return (p, input)
+    }
+
+    func testLocalServerStopsWhenArchonExits() throws {
+        let (p, input) = try startArchonAfterOneAsk()
         XCTAssertEqual(localServers(ownedBy: p.processIdentifier).count, 1, "the server runs while archon does")
         try input.fileHandleForWriting.close()
         p.waitUntilExit()
@@ -166,19 +172,7 @@ final class PipedTests: XCTestCase {
     }
 
     func testLocalServerDiesWithArchonEvenAfterKill9() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: archonBinary)
-        p.arguments = ["--db", db]
-        let input = Pipe(), output = Pipe()
-        p.standardInput = input
-        p.standardOutput = output
-        try p.run()
-        input.fileHandleForWriting.write(Data("model t = local/smollm2 max_tokens=8\nask t \"hi\"\n".utf8))
-        var seen = Data()
-        let deadline = Date().addingTimeInterval(60)
-        while !String(decoding: seen, as: UTF8.self).contains("[2] t · "), Date() < deadline {
-            seen.append(output.fileHandleForReading.availableData)
-        }
+        let (p, _) = try startArchonAfterOneAsk()
         let pid = p.processIdentifier
         XCTAssertEqual(localServers(ownedBy: pid).count, 1)
         kill(pid, SIGKILL)
