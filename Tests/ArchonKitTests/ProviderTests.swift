@@ -52,8 +52,8 @@ final class ProviderTests: XCTestCase {
     }
 
     func testServerErrorIsAnHTTPError() async {
-        await expect("status-500") { if case .http(500, let body) = $0 { body.contains("fake status 500") } else { false } }
-        await expect("status-429", stream: true) { if case .http(429, _) = $0 { true } else { false } }
+        await expect("status-500") { if case .http(500, let body, _) = $0 { body.contains("fake status 500") } else { false } }
+        await expect("status-429", stream: true) { if case .http(429, _, _) = $0 { true } else { false } }
     }
 
     func testGarbledBodyIsABadResponseWithItsFirstBytes() async {

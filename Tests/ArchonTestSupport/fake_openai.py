@@ -8,7 +8,13 @@ The behaviour is chosen by the URL: POST /MODE/v1/chat/completions, where MODE i
   truncated      200 SSE stream cut off before [DONE] (or a cut JSON body when not streaming)
   hang           never answer (until the client gives up)
   reset          close the connection without answering
-GET /stats returns {"requests": n, "max_in_flight": m}; POST /reset-stats zeroes them.
+  flaky-<n>      HTTP 503 for the first n requests to this mode, then ok
+  limited-<n>    HTTP 429 with "Retry-After: 1" for the first n requests to this mode, then ok
+  keyed          HTTP 401 unless the key (Authorization, x-api-key or x-goog-api-key) is "good-key"
+The same modes answer the Anthropic Messages path (/MODE/v1/messages) and the Gemini path
+(/MODE/v1beta/models/NAME:generateContent or :streamGenerateContent?alt=sse) in their own formats.
+GET /stats returns {"requests": n, "max_in_flight": m}; GET /last returns the last request's path,
+headers and JSON body; POST /reset-stats zeroes the counters.
 Prints "PORT <n>" on stdout once listening on 127.0.0.1. Exits when stdin closes.
 """
 import json
@@ -20,6 +26,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 lock = threading.Lock()
 stats = {"requests": 0, "in_flight": 0, "max_in_flight": 0}
+per_mode = {}
+last = {}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -41,6 +49,9 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/stats":
             with lock:
                 self.send_json(200, {"requests": stats["requests"], "max_in_flight": stats["max_in_flight"]})
+        elif self.path == "/last":
+            with lock:
+                self.send_json(200, last)
         else:
             self.send_json(200, {"status": "ok"})
 
@@ -50,6 +61,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/reset-stats":
             with lock:
                 stats.update(requests=0, in_flight=0, max_in_flight=0)
+                per_mode.clear()
             return self.send_json(200, {})
         with lock:
             stats["requests"] += 1
@@ -63,13 +75,41 @@ class Handler(BaseHTTPRequestHandler):
 
     def answer(self, raw):
         mode = self.path.strip("/").split("/")[0]
+        api = "anthropic" if self.path.split("?")[0].endswith("/messages") else ("gemini" if "/v1beta/" in self.path else "openai")
         try:
             req = json.loads(raw)
         except Exception:
             return self.send_json(400, {"error": {"message": "bad json"}})
-        last = next((m["content"] for m in reversed(req.get("messages", [])) if m["role"] == "user"), "")
-        text = "echo: " + last
-        stream = bool(req.get("stream"))
+        with lock:
+            last.clear()
+            last.update(path=self.path, body=req, headers={k.lower(): v for k, v in self.headers.items()})
+            seen = per_mode.get(mode, 0)
+            per_mode[mode] = seen + 1
+        if api == "gemini":
+            user = [p["text"] for c in req.get("contents", []) if c.get("role") == "user" for p in c.get("parts", [])]
+            question = user[-1] if user else ""
+            stream = "streamGenerateContent" in self.path
+        else:
+            question = next((m["content"] for m in reversed(req.get("messages", [])) if m["role"] == "user"), "")
+            stream = bool(req.get("stream"))
+        text = "echo: " + question
+        key = self.headers.get("x-api-key") or self.headers.get("x-goog-api-key") or \
+            (self.headers.get("Authorization") or "").replace("Bearer ", "")
+        if mode.startswith("flaky-") and seen < int(mode[6:]):
+            return self.send_json(503, {"error": {"message": "try again"}})
+        if mode.startswith("limited-") and seen < int(mode[8:]):
+            body = json.dumps({"error": {"message": "rate limited"}}).encode()
+            self.send_response(429)
+            self.send_header("Retry-After", "1")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return self.wfile.write(body)
+        if mode == "keyed" and key != "good-key":
+            return self.send_json(401, {"error": {"message": "bad key"}})
+        if api == "anthropic":
+            return self.anthropic(text, question, stream, mode)
+        if api == "gemini":
+            return self.gemini(text, question, stream, mode)
         if mode.startswith("slow-"):
             time.sleep(int(mode[5:]) / 1000)
         elif mode.startswith("status-"):
@@ -88,7 +128,7 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(2)
             return
-        usage = {"prompt_tokens": len(last.split()), "completion_tokens": len(text.split())}
+        usage = {"prompt_tokens": len(question.split()), "completion_tokens": len(text.split())}
         if stream:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
@@ -118,6 +158,53 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self.send_json(200, body)
+
+
+def _anthropic(self, text, question, stream, mode):
+    usage_in, usage_out = len(question.split()), len(text.split())
+    if not stream:
+        return self.send_json(200, {"type": "message", "role": "assistant", "content": [{"type": "text", "text": text}],
+                                    "stop_reason": "end_turn", "usage": {"input_tokens": usage_in, "output_tokens": usage_out}})
+    self.send_response(200)
+    self.send_header("Content-Type", "text/event-stream")
+    self.send_header("Connection", "close")
+    self.end_headers()
+    events = [("message_start", {"type": "message_start", "message": {"usage": {"input_tokens": usage_in, "output_tokens": 1}}})]
+    for i, w in enumerate(text.split(" ")):
+        events.append(("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                               "delta": {"type": "text_delta", "text": w if i == 0 else " " + w}}))
+    events.append(("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": usage_out}}))
+    events.append(("message_stop", {"type": "message_stop"}))
+    if mode == "truncated":
+        events = events[:3]
+    for name, data in events:
+        self.wfile.write(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
+    self.close_connection = True
+
+
+def _gemini(self, text, question, stream, mode):
+    usage = {"promptTokenCount": len(question.split()), "candidatesTokenCount": len(text.split())}
+    if not stream:
+        return self.send_json(200, {"candidates": [{"content": {"role": "model", "parts": [{"text": text}]}, "finishReason": "STOP"}],
+                                    "usageMetadata": usage})
+    self.send_response(200)
+    self.send_header("Content-Type", "text/event-stream")
+    self.send_header("Connection", "close")
+    self.end_headers()
+    words = text.split(" ")
+    for i, w in enumerate(words):
+        chunk = {"candidates": [{"content": {"role": "model", "parts": [{"text": w if i == 0 else " " + w}]}}]}
+        if i == len(words) - 1:
+            if mode == "truncated":
+                break
+            chunk["candidates"][0]["finishReason"] = "STOP"
+            chunk["usageMetadata"] = usage
+        self.wfile.write(f"data: {json.dumps(chunk)}\r\n\r\n".encode())
+    self.close_connection = True
+
+
+Handler.anthropic = _anthropic
+Handler.gemini = _gemini
 
 
 class Server(ThreadingHTTPServer):

@@ -22,6 +22,10 @@ public struct CallRecord: Sendable, Equatable {
     public var sampleIndex: Int
     public var startedAt: Date
     public var cached: Bool
+    /// USD, nil when the model's price is unknown.
+    public var cost: Double? = nil
+    /// One line per failed attempt before the last (`1: HTTP 500 …; waited 0.4 s`), nil when the first try answered.
+    public var attemptLog: String? = nil
 
     public init(modelName: String, provider: String, model: String, request: String, response: String? = nil,
                 content: String? = nil, promptTokens: Int? = nil, completionTokens: Int? = nil, latency: Double = 0,

@@ -24,13 +24,17 @@ public final class ModelClient: Sendable {
     let provider: @Sendable (ModelSpec) -> any ChatProvider
     let recorder: (any CallRecorder)?
     let overall: AsyncSemaphore
+    let pricing: Pricing
+    let retry: RetryPolicy
     private let perModel = PerModelLimits()
 
     public init(provider: @escaping @Sendable (ModelSpec) -> any ChatProvider, recorder: (any CallRecorder)?,
-                concurrency: Int = 64) {
+                concurrency: Int = 64, pricing: Pricing = Pricing(), retry: RetryPolicy = RetryPolicy()) {
         self.provider = provider
         self.recorder = recorder
         self.overall = AsyncSemaphore(limit: concurrency)
+        self.pricing = pricing
+        self.retry = retry
     }
 
     /// Sets how many calls may be in flight at once across all models.
@@ -62,36 +66,71 @@ public final class ModelClient: Sendable {
                                   sampleIndex: sampleIndex)
         let canonical = Self.canonicalRequest(request, model: model)
         let limit = await perModel.semaphore(for: model)
+        let rate = await perModel.rateLimiter(for: model)
+        let policy = RetryPolicy(maxRetries: model.retries ?? retry.maxRetries, baseDelay: retry.baseDelay, maxDelay: retry.maxDelay)
+        let estimate = request.messages.map(\.content.utf8.count).reduce(0, +) / 4 + (request.parameters.maxTokens ?? 512)
         return try await overall.withPermit {
             try await limit.withPermit {
                 let started = Date()
                 let clock = ContinuousClock.now
+                var attempts = 0
+                var log: [String] = []
                 func record(_ response: ChatResponse?, _ error: Error?) {
                     let elapsed = ContinuousClock.now - clock
                     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                    recorder?.record(CallRecord(
+                    var call = CallRecord(
                         modelName: model.name, provider: model.provider, model: model.model, request: canonical,
                         response: response?.raw, content: response?.content, promptTokens: response?.promptTokens,
                         completionTokens: response?.completionTokens, latency: seconds,
-                        error: error.map { ($0 as? ProviderError)?.description ?? ($0 is CancellationError ? "cancelled" : "\($0)") },
-                        layer: context.layer, technique: context.technique, sampleIndex: sampleIndex, startedAt: started))
+                        error: error.map(Self.describe), attempts: attempts,
+                        layer: context.layer, technique: context.technique, sampleIndex: sampleIndex, startedAt: started)
+                    call.cost = response.flatMap { pricing.cost(for: model, promptTokens: $0.promptTokens, completionTokens: $0.completionTokens) }
+                    call.attemptLog = log.isEmpty ? nil : log.joined(separator: " | ")
+                    recorder?.record(call)
                 }
-                do {
-                    let response = try await provider(model).complete(request, model: model, onToken: context.onToken)
-                    record(response, nil)
-                    return response
-                } catch {
-                    record(nil, error)
-                    throw error
+                while true {
+                    attempts += 1
+                    do {
+                        if let rate { try await rate.acquire(tokens: estimate) }
+                        let response = try await provider(model).complete(request, model: model, onToken: context.onToken)
+                        record(response, nil)
+                        return response
+                    } catch {
+                        let cancelled = error is CancellationError || (error as? ProviderError) == .cancelled || Task.isCancelled
+                        guard !cancelled, RetryPolicy.isRetryable(error), attempts <= policy.maxRetries else {
+                            record(nil, cancelled ? ProviderError.cancelled : error)
+                            throw error
+                        }
+                        let wait = policy.delay(retry: attempts, after: error)
+                        log.append("\(attempts): \(Formatting.snippet(Self.describe(error), 80)); waited \(Formatting.duration(wait))")
+                        do { try await Task.sleep(nanoseconds: UInt64(wait * 1e9)) } catch {
+                            record(nil, ProviderError.cancelled)
+                            throw ProviderError.cancelled
+                        }
+                    }
                 }
             }
         }
     }
+
+    static func describe(_ error: Error) -> String {
+        (error as? ProviderError)?.description ?? (error is CancellationError ? "cancelled" : "\(error)")
+    }
 }
 
-/// One semaphore per model that sets `max_concurrency`.
+/// One semaphore per model that sets `max_concurrency`, one rate limiter per model that sets `rpm`/`tpm`.
 actor PerModelLimits {
     private var limits: [String: AsyncSemaphore] = [:]
+    private var rates: [String: RateLimiter] = [:]
+
+    func rateLimiter(for model: ModelSpec) -> RateLimiter? {
+        guard model.rpm != nil || model.tpm != nil else { return nil }
+        let key = "\(model.name)#\(model.rpm ?? 0)#\(model.tpm ?? 0)"
+        if let r = rates[key] { return r }
+        let r = RateLimiter(rpm: model.rpm, tpm: model.tpm)
+        rates[key] = r
+        return r
+    }
     private static let unlimited = AsyncSemaphore(limit: Int.max / 2)
 
     func semaphore(for model: ModelSpec) -> AsyncSemaphore {

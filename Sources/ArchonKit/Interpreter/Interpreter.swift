@@ -33,9 +33,16 @@ public actor Interpreter {
         self.recorder = recorder
         let provider = OpenAICompatibleProvider(environment: environment,
                                                 localBaseURL: { try await localServer.baseURL() })
+        let anthropic = AnthropicProvider(environment: environment)
+        let gemini = GeminiProvider(environment: environment)
         self.client = ModelClient(provider: { model in
-            model.preset?.wire == .openAI ? provider as any ChatProvider : UnsupportedProvider()
-        }, recorder: recorder)
+            switch model.preset?.wire {
+            case .openAI?: provider
+            case .anthropic?: anthropic
+            case .gemini?: gemini
+            default: UnsupportedProvider()
+            }
+        }, recorder: recorder, pricing: try Pricing.load(environment: environment))
     }
 
     /// Marks the session as ended.
@@ -173,7 +180,7 @@ public actor Interpreter {
             let elapsed = ContinuousClock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let t = recorder.totals()
-            var footer = "[\(number)] \(arch.name) · \(arch.layers.count) layers · \(t.calls) calls · \(t.prompt) → \(t.completion) tokens · \(Formatting.duration(seconds))"
+            var footer = "[\(number)] \(arch.name) · \(arch.layers.count) layers · \(t.calls) calls · \(t.prompt) → \(t.completion) tokens · \(SessionReport.costText(t.cost, unpriced: t.unpriced)) · \(Formatting.duration(seconds))"
             if run.parseFailures > 0 { footer += " · \(run.parseFailures) parse fallback(s), see show \(number)" }
             footer += "\nanswer: \(run.choice)"
             return CellResult(number: number, output: run.answer, footer: footer)
@@ -187,13 +194,16 @@ public actor Interpreter {
                                   start: 4, end: 4 + token.text.count)
             }
             let stream = streaming ? onToken : nil
+            recorder.resetTotals()
             let start = ContinuousClock.now
             let response = try await client.complete(model: model, messages: [.user(prompt)],
                                                      context: CallContext(onToken: stream))
             let elapsed = ContinuousClock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let tokens = "\(response.promptTokens.map(String.init) ?? "?") → \(response.completionTokens.map(String.init) ?? "?") tokens"
-            let footer = "[\(number)] \(model.name) · \(model.reference) · \(tokens) · \(Formatting.duration(seconds))"
+            let t = recorder.totals()
+            var footer = "[\(number)] \(model.name) · \(model.reference) · \(tokens) · \(SessionReport.costText(t.cost, unpriced: t.unpriced)) · \(Formatting.duration(seconds))"
+            if t.calls > 1 { footer += " · \(t.calls) attempts" }
             return CellResult(number: number, output: response.content, footer: footer, streamed: stream != nil)
 
         case .models:
@@ -317,12 +327,12 @@ final class CellRecorder: CallRecorder, @unchecked Sendable {
     let session: Int64
     private let lock = NSLock()
     private var cell: Int64?
-    private var counts = (calls: 0, prompt: 0, completion: 0)
+    private var counts = (calls: 0, prompt: 0, completion: 0, cost: 0.0, unpriced: 0)
 
-    func resetTotals() { lock.withLock { counts = (0, 0, 0) } }
+    func resetTotals() { lock.withLock { counts = (0, 0, 0, 0, 0) } }
 
-    /// Calls and tokens recorded since the last reset.
-    func totals() -> (calls: Int, prompt: Int, completion: Int) { lock.withLock { counts } }
+    /// Calls, tokens and cost recorded since the last reset.
+    func totals() -> (calls: Int, prompt: Int, completion: Int, cost: Double, unpriced: Int) { lock.withLock { counts } }
 
     init(store: SessionStore, session: Int64) {
         self.store = store
@@ -340,6 +350,7 @@ final class CellRecorder: CallRecorder, @unchecked Sendable {
             counts.calls += 1
             counts.prompt += call.promptTokens ?? 0
             counts.completion += call.completionTokens ?? 0
+            if let c = call.cost { counts.cost += c } else { counts.unpriced += 1 }
             return self.cell
         }
         StoreCallRecorder(store: store, session: session, cell: cell).record(call)

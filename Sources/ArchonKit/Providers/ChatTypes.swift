@@ -54,7 +54,7 @@ public struct ChatResponse: Sendable, Hashable, Codable {
 public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingKey(model: String, variable: String)
     case missingBaseURL(model: String)
-    case http(status: Int, body: String)
+    case http(status: Int, body: String, retryAfter: Double? = nil)
     case badResponse(String)
     case truncatedStream(String)
     case transport(String)
@@ -69,7 +69,7 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
             return "model '\(model)' needs an API key — set the environment variable \(variable)"
         case let .missingBaseURL(model):
             return "model '\(model)' has no endpoint — give base_url=http://HOST:PORT/v1"
-        case let .http(status, body):
+        case let .http(status, body, _):
             return "HTTP \(status): \(Formatting.snippet(body, 200))"
         case let .badResponse(s): return "unexpected response: \(s)"
         case let .truncatedStream(s): return "stream ended before it was complete: \(s)"
@@ -80,5 +80,43 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .unsupported(p):
             return "\(p)/ models cannot be called by this build yet (its API is not implemented) — define the same architecture with local/, openai/ or compatible/ models"
         }
+    }
+}
+
+extension ProviderError {
+    /// Throws `.http` for a response outside 2xx, with its body and any Retry-After.
+    public static func check(_ r: HTTPResponse) throws {
+        guard !(200..<300).contains(r.status) else { return }
+        throw ProviderError.http(status: r.status, body: String(decoding: r.body, as: UTF8.self),
+                                 retryAfter: RetryPolicy.parseRetryAfter(r.headers["retry-after"]))
+    }
+}
+
+/// API keys from the environment, with rotation: `KEY`, then `KEY_2`, `KEY_3`, … in numeric order.
+public enum APIKeys {
+    /// The keys set for `variable`, in the order they are tried.
+    public static func all(_ variable: String, _ environment: [String: String]) -> [String] {
+        var keys: [String] = []
+        if let k = environment[variable], !k.isEmpty { keys.append(k) }
+        var n = 2
+        while let k = environment["\(variable)_\(n)"], !k.isEmpty {
+            keys.append(k)
+            n += 1
+        }
+        return keys
+    }
+
+    /// Runs `send` with the model's first key; on 401 or 429 tries the next key, if there is one.
+    public static func rotating<T: Sendable>(_ model: ModelSpec, _ environment: [String: String],
+                                             _ send: (String?) async throws -> T) async throws -> T {
+        guard let variable = model.keyEnv else { return try await send(nil) }
+        let keys = all(variable, environment)
+        guard !keys.isEmpty else { throw ProviderError.missingKey(model: model.name, variable: variable) }
+        for (i, key) in keys.enumerated() {
+            do { return try await send(key) } catch let ProviderError.http(status, body, retryAfter) where status == 401 || status == 429 {
+                if i == keys.count - 1 { throw ProviderError.http(status: status, body: body, retryAfter: retryAfter) }
+            }
+        }
+        throw ProviderError.missingKey(model: model.name, variable: variable)
     }
 }

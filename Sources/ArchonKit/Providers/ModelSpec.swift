@@ -37,6 +37,11 @@ public struct ModelSpec: Sendable, Hashable, Codable {
     public var maxConcurrency: Int?
     /// Per-request timeout in seconds.
     public var timeout: Double?
+    /// Retries after a failed attempt (429, 5xx, timeout, connection error); nil = the default (3).
+    public var retries: Int?
+    /// Requests per minute and (estimated) tokens per minute this model may use.
+    public var rpm: Int?
+    public var tpm: Int?
 
     public init(name: String, provider: String, model: String, parameters: GenerationParameters = .init(),
                 baseURL: String? = nil, apiKeyEnv: String? = nil, maxConcurrency: Int? = nil, timeout: Double? = nil) {
@@ -68,6 +73,9 @@ public struct ModelSpec: Sendable, Hashable, Codable {
         ("api_key_env", "name of the environment variable that holds the key"),
         ("max_concurrency", "most requests in flight at once for this model"),
         ("timeout", "per-request timeout in seconds"),
+        ("retries", "retries after a 429, 5xx, timeout or connection error (default 3)"),
+        ("rpm", "requests per minute at most"),
+        ("tpm", "tokens per minute at most (prompt estimate + max_tokens)"),
     ]
 
     /// Sets one `key=value` option, throwing a message (without position) when it is invalid.
@@ -101,6 +109,12 @@ public struct ModelSpec: Sendable, Hashable, Codable {
         case "timeout":
             guard let v = Double(value), v > 0 else { throw .badValue(key, value, "a number of seconds above 0") }
             timeout = v
+        case "retries":
+            guard let v = Int(value), v >= 0 else { throw .badValue(key, value, "a whole number ≥ 0") }
+            retries = v
+        case "rpm", "tpm":
+            guard let v = Int(value), v >= 1 else { throw .badValue(key, value, "a whole number ≥ 1") }
+            if key == "rpm" { rpm = v } else { tpm = v }
         default:
             throw .unknownKey(key, Suggestion.closest(to: key, in: Self.optionKeys.map(\.key)))
         }
@@ -133,6 +147,9 @@ public struct ModelSpec: Sendable, Hashable, Codable {
         if let k = apiKeyEnv { parts.append("api_key_env=\(k)") }
         if let c = maxConcurrency { parts.append("max_concurrency=\(c)") }
         if let t = timeout { parts.append("timeout=\(Formatting.number(t))") }
+        if let r = retries { parts.append("retries=\(r)") }
+        if let r = rpm { parts.append("rpm=\(r)") }
+        if let t = tpm { parts.append("tpm=\(t)") }
         return parts.joined(separator: " ")
     }
 }

@@ -56,32 +56,25 @@ public struct OpenAICompatibleProvider: ChatProvider {
 
     public func complete(_ request: ChatRequest, model: ModelSpec,
                          onToken: (@Sendable (String) -> Void)?) async throws -> ChatResponse {
-        var headers = [("Content-Type", "application/json")]
-        if let keyEnv = model.keyEnv {
-            guard let key = environment[keyEnv], !key.isEmpty else {
-                throw ProviderError.missingKey(model: model.name, variable: keyEnv)
-            }
-            headers.append(("Authorization", "Bearer \(key)"))
-        }
         let base = try await baseURL(for: model)
         let stream = onToken != nil
         let payload = try JSONSerialization.data(withJSONObject: Self.body(request, model: model, stream: stream),
                                                  options: [.sortedKeys])
-        let http = HTTPRequest(url: base + "/chat/completions", headers: headers, body: payload,
-                               timeout: model.timeout ?? 300)
-        if let onToken {
-            let collector = StreamCollector(onToken: onToken)
-            let response = try await self.http.send(http) { collector.feed($0) }
-            guard (200..<300).contains(response.status) else {
-                throw ProviderError.http(status: response.status, body: String(decoding: response.body, as: UTF8.self))
+        return try await APIKeys.rotating(model, environment) { key in
+            var headers = [("Content-Type", "application/json")]
+            if let key { headers.append(("Authorization", "Bearer \(key)")) }
+            let http = HTTPRequest(url: base + "/chat/completions", headers: headers, body: payload,
+                                   timeout: model.timeout ?? 300)
+            if let onToken {
+                let collector = StreamCollector(onToken: onToken)
+                let response = try await self.http.send(http) { collector.feed($0) }
+                try ProviderError.check(response)
+                return try collector.finish(body: response.body)
             }
-            return try collector.finish(body: response.body)
+            let response = try await self.http.send(http)
+            try ProviderError.check(response)
+            return try Self.parse(response.body)
         }
-        let response = try await self.http.send(http)
-        guard (200..<300).contains(response.status) else {
-            throw ProviderError.http(status: response.status, body: String(decoding: response.body, as: UTF8.self))
-        }
-        return try Self.parse(response.body)
     }
 
     /// Reads a non-streamed chat-completions body.

@@ -4,9 +4,10 @@
 public struct ProviderPreset: Sendable, Equatable {
     public enum Wire: String, Sendable {
         case openAI = "openai-chat"
-        /// Anthropic Messages and Gemini generateContent are not spoken by this build yet: models
-        /// of these providers can be defined, imported and exported, but calling them is an error.
-        case anthropic, gemini, bedrock
+        case anthropic = "anthropic-messages"
+        case gemini = "gemini-generate-content"
+        /// AWS Bedrock (one reference config uses it): imported and exported, not callable.
+        case bedrock
     }
 
     public var name: String
@@ -42,9 +43,9 @@ public struct ProviderPreset: Sendable, Equatable {
         .init(name: "llamacpp", wire: .openAI, baseURL: "http://127.0.0.1:8080/v1", baseURLEnv: nil, keyEnv: nil,
               summary: "a llama.cpp server (OpenAI-compatible, no key)"),
         .init(name: "anthropic", wire: .anthropic, baseURL: "https://api.anthropic.com/v1", baseURLEnv: nil,
-              keyEnv: "ANTHROPIC_API_KEY", summary: "Anthropic Messages API (not callable in this build yet)"),
+              keyEnv: "ANTHROPIC_API_KEY", summary: "Anthropic Messages API"),
         .init(name: "gemini", wire: .gemini, baseURL: "https://generativelanguage.googleapis.com/v1beta", baseURLEnv: nil,
-              keyEnv: "GEMINI_API_KEY", summary: "Google Gemini generateContent (not callable in this build yet)"),
+              keyEnv: "GEMINI_API_KEY", summary: "Google Gemini generateContent (GEMINI_API_KEY or GOOGLE_API_KEY)"),
         .init(name: "bedrock", wire: .bedrock, baseURL: nil, baseURLEnv: nil, keyEnv: nil,
               summary: "AWS Bedrock (import/export only; not callable)"),
         .init(name: "compatible", wire: .openAI, baseURL: nil, baseURLEnv: nil, keyEnv: nil,

@@ -16,10 +16,15 @@ public enum SessionReport {
     /// The table of sessions.
     public static func sessions(_ rows: [SessionSummary]) -> String {
         guard !rows.isEmpty else { return "no sessions recorded yet" }
-        return Formatting.table(["id", "started", "kind", "cells", "calls", "tokens", "title"], rows.map {
+        return Formatting.table(["id", "started", "kind", "cells", "calls", "tokens", "cost", "title"], rows.map {
             [String($0.id), date($0.startedAt), $0.kind, String($0.cells), String($0.calls),
-             "\($0.promptTokens) → \($0.completionTokens)", $0.title ?? ""]
+             "\($0.promptTokens) → \($0.completionTokens)", costText($0.cost, unpriced: $0.unpricedCalls), $0.title ?? ""]
         })
+    }
+
+    /// A total cost: `$0.0123`, with `+ N unpriced` when some calls have no known price.
+    public static func costText(_ cost: Double, unpriced: Int) -> String {
+        unpriced == 0 ? Pricing.format(cost) : (cost > 0 ? "\(Pricing.format(cost)) + \(unpriced) unpriced" : "$? (\(unpriced) unpriced)")
     }
 
     /// The JSON array of sessions (`archon sessions --json`).
@@ -28,7 +33,8 @@ public enum SessionReport {
         let objects: [[String: Any]] = rows.map { s in
             var o: [String: Any] = ["id": s.id, "started": iso.string(from: s.startedAt), "kind": s.kind,
                                     "cells": s.cells, "calls": s.calls, "prompt_tokens": s.promptTokens,
-                                    "completion_tokens": s.completionTokens, "errors": s.errors]
+                                    "completion_tokens": s.completionTokens, "errors": s.errors,
+                                    "cost_usd": s.cost, "unpriced_calls": s.unpricedCalls]
             if let e = s.endedAt { o["ended"] = iso.string(from: e) }
             if let t = s.title { o["title"] = t }
             return o
@@ -45,9 +51,11 @@ public enum SessionReport {
         if c.sampleIndex > 0 { parts.append("sample \(c.sampleIndex + 1)") }
         parts.append("\(c.promptTokens.map(String.init) ?? "?") → \(c.completionTokens.map(String.init) ?? "?") tokens")
         parts.append(Formatting.duration(c.latency))
+        parts.append(Pricing.format(c.cost))
         if c.cached { parts.append("cached") }
         if c.attempts > 1 { parts.append("\(c.attempts) attempts") }
         var line = parts.joined(separator: " · ")
+        if let log = c.attemptLog { line += "\n     retried: \(log)" }
         if let e = c.error { line += "\n     error: \(e)" }
         return line
     }
@@ -74,7 +82,8 @@ public enum SessionReport {
         }
         if !calls.isEmpty {
             let p = calls.compactMap(\.promptTokens).reduce(0, +), q = calls.compactMap(\.completionTokens).reduce(0, +)
-            text += "\ncalls (\(calls.count), \(p) → \(q) tokens):"
+            let cost = costText(calls.compactMap(\.cost).reduce(0, +), unpriced: calls.filter { $0.cost == nil }.count)
+            text += "\ncalls (\(calls.count), \(p) → \(q) tokens, \(cost)):"
             for (i, c) in calls.enumerated() { text += "\n  " + callLine(c, index: i + 1) }
         }
         return text
@@ -84,7 +93,7 @@ public enum SessionReport {
     public static func session(_ s: SessionSummary, cells: [CellRow], calls: [CallRow]) -> String {
         var text = "session \(s.id) · \(s.kind) · started \(date(s.startedAt))"
         if let t = s.title { text += " · \(t)" }
-        text += " · \(s.cells) cells · \(s.calls) calls · \(s.promptTokens) → \(s.completionTokens) tokens"
+        text += " · \(s.cells) cells · \(s.calls) calls · \(s.promptTokens) → \(s.completionTokens) tokens · \(costText(s.cost, unpriced: s.unpricedCalls))"
         let byCell = Dictionary(grouping: calls, by: { $0.cellId ?? -1 })
         for c in cells { text += "\n\n" + cell(c, calls: byCell[c.id ?? -2] ?? []) }
         return text

@@ -51,6 +51,8 @@ public struct CallRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     public var sampleIndex: Int
     public var startedAt: Date
     public var cached: Bool
+    public var cost: Double?
+    public var attemptLog: String?
 }
 
 /// A session with its totals, as `archon sessions` lists it.
@@ -65,4 +67,8 @@ public struct SessionSummary: Codable, Sendable, FetchableRecord {
     public var promptTokens: Int
     public var completionTokens: Int
     public var errors: Int
+    /// USD over the calls with a known price.
+    public var cost: Double
+    /// Calls whose cost is unknown.
+    public var unpricedCalls: Int
 }

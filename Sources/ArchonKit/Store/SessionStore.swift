@@ -125,6 +125,12 @@ public final class SessionStore: Sendable {
                 t.column("trace", .text).notNull()
             }
         }
+        m.registerMigration("v3-cost-attempts") { db in
+            try db.alter(table: "call") { t in
+                t.add(column: "cost", .double)
+                t.add(column: "attemptLog", .text)
+            }
+        }
         return m
     }
 
@@ -171,7 +177,8 @@ public final class SessionStore: Sendable {
                               response: call.response, content: call.content, promptTokens: call.promptTokens,
                               completionTokens: call.completionTokens, latency: call.latency, error: call.error,
                               attempts: call.attempts, layer: call.layer, technique: call.technique,
-                              sampleIndex: call.sampleIndex, startedAt: call.startedAt, cached: call.cached)
+                              sampleIndex: call.sampleIndex, startedAt: call.startedAt, cached: call.cached,
+                              cost: call.cost, attemptLog: call.attemptLog)
             try row.insert(db)
             return db.lastInsertedRowID
         }
@@ -202,7 +209,9 @@ public final class SessionStore: Sendable {
                   (SELECT COUNT(*) FROM call k WHERE k.sessionId = s.id) AS calls,
                   (SELECT COALESCE(SUM(promptTokens), 0) FROM call k WHERE k.sessionId = s.id) AS promptTokens,
                   (SELECT COALESCE(SUM(completionTokens), 0) FROM call k WHERE k.sessionId = s.id) AS completionTokens,
-                  (SELECT COUNT(*) FROM cell c WHERE c.sessionId = s.id AND c.status != 'ok') AS errors
+                  (SELECT COUNT(*) FROM cell c WHERE c.sessionId = s.id AND c.status != 'ok') AS errors,
+                  (SELECT COALESCE(SUM(cost), 0) FROM call k WHERE k.sessionId = s.id) AS cost,
+                  (SELECT COUNT(*) FROM call k WHERE k.sessionId = s.id AND k.cost IS NULL) AS unpricedCalls
                 FROM session s ORDER BY s.id
                 """)
         }
