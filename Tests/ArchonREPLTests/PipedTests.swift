@@ -162,6 +162,35 @@ final class PipedTests: XCTestCase {
         return (p, input)
     }
 
+    func testDeadlineCancelsAHangingCellAndModelsShowsKeysAndPrices() throws {
+        let server = try FakeServer()
+        defer { server.stop() }
+        let input = """
+            model h = compatible/echo base_url=\(server.baseURL("hang")) retries=0
+            model c = anthropic/claude-3-5-sonnet-20240620 max_tokens=100
+            model g = openai/gpt-4o-mini
+            set deadline 1
+            ask h "wait forever"
+            models
+            show 5
+            set deadline off
+            set dedline 3
+
+            """
+        let start = Date()
+        let r = try archon(["--db", db], stdin: input, environment: ["ANTHROPIC_API_KEY": "", "OPENAI_API_KEY": "sk-visible-only-as-set"])
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stdout.contains("error: the cell's deadline of 1 s was reached"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("ANTHROPIC_API_KEY not set"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("OPENAI_API_KEY set"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("sk-visible-only-as-set"))
+        XCTAssertTrue(r.stdout.contains("$3 / $15"), "the built-in price of Claude 3.5 Sonnet:\n\(r.stdout)")
+        XCTAssertTrue(r.stdout.contains("cell 5 · error"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("error: cancelled"), "the hanging call is recorded as cancelled:\n\(r.stdout)")
+        XCTAssertTrue(r.stdout.contains("unknown setting 'dedline' — did you mean 'deadline'?"), r.stdout)
+    }
+
     func testLocalServerStopsWhenArchonExits() throws {
         let (p, input) = try startArchonAfterOneAsk()
         XCTAssertEqual(localServers(ownedBy: p.processIdentifier).count, 1, "the server runs while archon does")

@@ -15,6 +15,8 @@ public actor Interpreter {
     /// Whether answers are streamed to `onToken` (the REPL turns this on for terminals).
     public private(set) var streaming: Bool
 
+    /// Longest a cell may run (seconds); nil = no limit.
+    public private(set) var deadline: Double?
     let recorder: CellRecorder
     /// `streaming`, readable from the layer callback (which runs outside the actor).
     let streamingFlag: LockedValue<Bool>
@@ -78,7 +80,10 @@ public actor Interpreter {
             result = CellResult(number: number, status: .error, output: parseError.description)
         } else if let command {
             do {
-                result = try await run(command, number: number, cell: cellID, onToken: onToken)
+                result = try await runWithDeadline(command, number: number, cell: cellID, onToken: onToken)
+            } catch let e as DeadlineReached {
+                result = CellResult(number: number, status: .error,
+                                    output: "error: the cell's deadline of \(Formatting.number(e.seconds)) s was reached — calls in flight were cancelled, finished calls are kept (set deadline N to change it)")
             } catch is CancellationError {
                 result = CellResult(number: number, status: .cancelled, output: "cancelled")
             } catch let e as ProviderError where e == .cancelled {
@@ -95,6 +100,24 @@ public actor Interpreter {
         try? store.finishCell(cellID, status: result.status.rawValue, output: result.text)
         recorder.setCell(nil)
         return result
+    }
+
+    struct DeadlineReached: Error { var seconds: Double }
+
+    /// Runs a command, cancelled when the session's deadline passes first.
+    func runWithDeadline(_ command: Command, number: Int, cell: Int64,
+                         onToken: (@Sendable (String) -> Void)?) async throws -> CellResult {
+        guard let deadline else { return try await run(command, number: number, cell: cell, onToken: onToken) }
+        return try await withThrowingTaskGroup(of: CellResult?.self) { group in
+            group.addTask { try await self.run(command, number: number, cell: cell, onToken: onToken) }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(deadline * 1e9))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let result = first else { throw DeadlineReached(seconds: deadline) }
+            return result
+        }
     }
 
     func run(_ command: Command, number: Int, cell: Int64, onToken: (@Sendable (String) -> Void)?) async throws -> CellResult {
@@ -212,12 +235,16 @@ public actor Interpreter {
             }
             let provider = OpenAICompatibleProvider()
             let env = ProcessInfo.processInfo.environment
+            func endpoint(_ m: ModelSpec) -> String {
+                m.preset?.wire == .openAI ? provider.endpoint(for: m) : (m.baseURL ?? m.preset?.baseURL ?? "(not callable)")
+            }
             let rows = workspace.models.map { m -> [String] in
                 let key: String = m.keyEnv.map { (env[$0] ?? "").isEmpty ? "\($0) not set" : "\($0) set" } ?? "no key needed"
                 let params = m.definition.split(separator: " ").dropFirst(4).joined(separator: " ")
-                return [m.name, m.reference, provider.endpoint(for: m), params.isEmpty ? "-" : params, key]
+                let price = client.pricing.price(for: m).map { "$\(Formatting.number($0.input)) / $\(Formatting.number($0.output))" } ?? "unknown"
+                return [m.name, m.reference, endpoint(m), params.isEmpty ? "-" : params, key, price]
             }
-            return CellResult(number: number, output: Formatting.table(["name", "model", "endpoint", "parameters", "key"], rows))
+            return CellResult(number: number, output: Formatting.table(["name", "model", "endpoint", "parameters", "key", "USD per 1M in / out"], rows))
 
         case let .show(cell):
             guard cell < number else {
@@ -240,13 +267,24 @@ public actor Interpreter {
                 }
                 await client.setConcurrency(n)
                 return CellResult(number: number, output: "concurrency = \(n)")
+            case "deadline":
+                if value == "off" {
+                    deadline = nil
+                    return CellResult(number: number, output: "deadline = off")
+                }
+                guard let s = Double(value), s > 0 else {
+                    throw ScriptError("deadline takes seconds above 0, or off — e.g. set deadline 120")
+                }
+                deadline = s
+                return CellResult(number: number, output: "deadline = \(Formatting.number(s)) s per cell")
             case "stream":
                 guard value == "on" || value == "off" else { throw ScriptError("stream takes on or off") }
                 streaming = value == "on"
                 streamingFlag.value = streaming
                 return CellResult(number: number, output: "stream = \(value)")
             default:
-                throw ScriptError("unknown setting '\(key)'" + Suggestion.hint(for: key, in: ["concurrency", "stream"]))
+                throw ScriptError("unknown setting '\(key)'" + (Suggestion.closest(to: key, in: ["concurrency", "stream", "deadline"])
+                    .map { " — did you mean '\($0)'?" } ?? " — settings: concurrency, deadline, stream"))
             }
 
         case .sessions:

@@ -47,7 +47,7 @@ public enum Completion {
             case "arch":
                 pool = previous.count >= 3 && !afterEquals && !word.contains("(")
                     ? TechniqueKind.allCases.map { "\($0.shortName)(" } : []
-            case "set": pool = previous.count == 1 ? ["concurrency", "stream"] : (previous.last == "stream" ? ["on", "off"] : [])
+            case "set": pool = previous.count == 1 ? ["concurrency", "deadline", "stream"] : (previous.last == "stream" ? ["on", "off"] : [])
             default: pool = previous.count == 1 ? names : []
             }
         }
