@@ -16,8 +16,12 @@ final class LocalModelTests: XCTestCase {
         XCTAssertEqual(first.status, .ok, first.output)
         XCTAssertFalse(first.output.isEmpty)
         XCTAssertTrue(first.footer?.hasPrefix("[2] tiny · local/smollm2 · ") ?? false, first.footer ?? "")
+        // The model itself, not the response cache, must give the same text again.
+        _ = await interpreter.execute("set cache off")
         let second = await interpreter.execute("ask tiny \"Name three primary colors.\"")
         XCTAssertEqual(second.output, first.output, "temperature 0 gives the same text")
+        let again = try store.calls(cell: try store.cell(session: await interpreter.sessionID, number: 4).id!)
+        XCTAssertEqual(again.map(\.cached), [false], "that answer came from the model")
 
         let sid = await interpreter.sessionID
         let cell = try store.cell(session: sid, number: 2)

@@ -26,6 +26,8 @@ public struct CallRecord: Sendable, Equatable {
     public var cost: Double? = nil
     /// One line per failed attempt before the last (`1: HTTP 500 …; waited 0.4 s`), nil when the first try answered.
     public var attemptLog: String? = nil
+    /// SHA-256 of the canonical request: the response cache's key.
+    public var cacheKey: String? = nil
 
     public init(modelName: String, provider: String, model: String, request: String, response: String? = nil,
                 content: String? = nil, promptTokens: Int? = nil, completionTokens: Int? = nil, latency: Double = 0,

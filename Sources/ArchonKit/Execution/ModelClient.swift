@@ -26,15 +26,20 @@ public final class ModelClient: Sendable {
     let overall: AsyncSemaphore
     let pricing: Pricing
     let retry: RetryPolicy
+    let cache: (any ResponseCache)?
+    /// How the cache is used (`set cache on|off|refresh`); on by default.
+    public let cacheMode = LockedValue(CacheMode.on)
     private let perModel = PerModelLimits()
 
     public init(provider: @escaping @Sendable (ModelSpec) -> any ChatProvider, recorder: (any CallRecorder)?,
-                concurrency: Int = 64, pricing: Pricing = Pricing(), retry: RetryPolicy = RetryPolicy()) {
+                concurrency: Int = 64, pricing: Pricing = Pricing(), retry: RetryPolicy = RetryPolicy(),
+                cache: (any ResponseCache)? = nil) {
         self.provider = provider
         self.recorder = recorder
         self.overall = AsyncSemaphore(limit: concurrency)
         self.pricing = pricing
         self.retry = retry
+        self.cache = cache
     }
 
     /// Sets how many calls may be in flight at once across all models.
@@ -65,6 +70,19 @@ public final class ModelClient: Sendable {
         let request = ChatRequest(messages: messages, parameters: model.parameters.overridden(by: parameters),
                                   sampleIndex: sampleIndex)
         let canonical = Self.canonicalRequest(request, model: model)
+        let key = SHA256.hex(canonical)
+        if cacheMode.value == .on, let hit = cache?.lookup(key) {
+            var call = CallRecord(modelName: model.name, provider: model.provider, model: model.model, request: canonical,
+                                  response: hit.response.raw, content: hit.response.content,
+                                  promptTokens: hit.response.promptTokens, completionTokens: hit.response.completionTokens,
+                                  latency: 0, attempts: 0, layer: context.layer, technique: context.technique,
+                                  sampleIndex: sampleIndex, cached: true)
+            call.cost = hit.cost
+            call.cacheKey = key
+            recorder?.record(call)
+            if let onToken = context.onToken, !hit.response.content.isEmpty { onToken(hit.response.content) }
+            return hit.response
+        }
         let limit = await perModel.semaphore(for: model)
         let rate = await perModel.rateLimiter(for: model)
         let policy = RetryPolicy(maxRetries: model.retries ?? retry.maxRetries, baseDelay: retry.baseDelay, maxDelay: retry.maxDelay)
@@ -86,6 +104,7 @@ public final class ModelClient: Sendable {
                         layer: context.layer, technique: context.technique, sampleIndex: sampleIndex, startedAt: started)
                     call.cost = response.flatMap { pricing.cost(for: model, promptTokens: $0.promptTokens, completionTokens: $0.completionTokens) }
                     call.attemptLog = log.isEmpty ? nil : log.joined(separator: " | ")
+                    call.cacheKey = key
                     recorder?.record(call)
                 }
                 while true {

@@ -44,7 +44,7 @@ public actor Interpreter {
             case .gemini?: gemini
             default: UnsupportedProvider()
             }
-        }, recorder: recorder, pricing: try Pricing.load(environment: environment))
+        }, recorder: recorder, pricing: try Pricing.load(environment: environment), cache: store)
     }
 
     /// Marks the session as ended.
@@ -204,6 +204,7 @@ public actor Interpreter {
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let t = recorder.totals()
             var footer = "[\(number)] \(arch.name) · \(arch.layers.count) layers · \(t.calls) calls · \(t.prompt) → \(t.completion) tokens · \(SessionReport.costText(t.cost, unpriced: t.unpriced)) · \(Formatting.duration(seconds))"
+            if t.cached > 0 { footer += " · \(t.cached) from cache" }
             if run.parseFailures > 0 { footer += " · \(run.parseFailures) parse fallback(s), see show \(number)" }
             footer += "\nanswer: \(run.choice)"
             return CellResult(number: number, output: run.answer, footer: footer)
@@ -226,7 +227,7 @@ public actor Interpreter {
             let tokens = "\(response.promptTokens.map(String.init) ?? "?") → \(response.completionTokens.map(String.init) ?? "?") tokens"
             let t = recorder.totals()
             var footer = "[\(number)] \(model.name) · \(model.reference) · \(tokens) · \(SessionReport.costText(t.cost, unpriced: t.unpriced)) · \(Formatting.duration(seconds))"
-            if t.calls > 1 { footer += " · \(t.calls) attempts" }
+            if t.cached > 0 { footer += " · from cache" }
             return CellResult(number: number, output: response.content, footer: footer, streamed: stream != nil)
 
         case .models:
@@ -267,6 +268,12 @@ public actor Interpreter {
                 }
                 await client.setConcurrency(n)
                 return CellResult(number: number, output: "concurrency = \(n)")
+            case "cache":
+                guard let mode = CacheMode(rawValue: value) else {
+                    throw ScriptError("cache takes on, off or refresh — e.g. set cache off")
+                }
+                client.cacheMode.value = mode
+                return CellResult(number: number, output: "cache = \(mode.rawValue)" + (mode == .refresh ? " (calls go to the model and replace what the cache holds)" : ""))
             case "deadline":
                 if value == "off" {
                     deadline = nil
@@ -283,8 +290,8 @@ public actor Interpreter {
                 streamingFlag.value = streaming
                 return CellResult(number: number, output: "stream = \(value)")
             default:
-                throw ScriptError("unknown setting '\(key)'" + (Suggestion.closest(to: key, in: ["concurrency", "stream", "deadline"])
-                    .map { " — did you mean '\($0)'?" } ?? " — settings: concurrency, deadline, stream"))
+                throw ScriptError("unknown setting '\(key)'" + (Suggestion.closest(to: key, in: ["cache", "concurrency", "stream", "deadline"])
+                    .map { " — did you mean '\($0)'?" } ?? " — settings: cache, concurrency, deadline, stream"))
             }
 
         case .sessions:
@@ -365,12 +372,12 @@ final class CellRecorder: CallRecorder, @unchecked Sendable {
     let session: Int64
     private let lock = NSLock()
     private var cell: Int64?
-    private var counts = (calls: 0, prompt: 0, completion: 0, cost: 0.0, unpriced: 0)
+    private var counts = (calls: 0, prompt: 0, completion: 0, cost: 0.0, unpriced: 0, cached: 0)
 
-    func resetTotals() { lock.withLock { counts = (0, 0, 0, 0, 0) } }
+    func resetTotals() { lock.withLock { counts = (0, 0, 0, 0, 0, 0) } }
 
     /// Calls, tokens and cost recorded since the last reset.
-    func totals() -> (calls: Int, prompt: Int, completion: Int, cost: Double, unpriced: Int) { lock.withLock { counts } }
+    func totals() -> (calls: Int, prompt: Int, completion: Int, cost: Double, unpriced: Int, cached: Int) { lock.withLock { counts } }
 
     init(store: SessionStore, session: Int64) {
         self.store = store
@@ -388,20 +395,16 @@ final class CellRecorder: CallRecorder, @unchecked Sendable {
             counts.calls += 1
             counts.prompt += call.promptTokens ?? 0
             counts.completion += call.completionTokens ?? 0
-            if let c = call.cost { counts.cost += c } else { counts.unpriced += 1 }
+            if call.cached {
+                counts.cached += 1
+            } else if let c = call.cost {
+                counts.cost += c
+            } else if call.error == nil {
+                counts.unpriced += 1
+            }
             return self.cell
         }
         StoreCallRecorder(store: store, session: session, cell: cell).record(call)
     }
 }
 
-/// A value read and written under a lock, from any thread.
-final class LockedValue<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: T
-    init(_ v: T) { stored = v }
-    var value: T {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
-}

@@ -16,9 +16,10 @@ public enum SessionReport {
     /// The table of sessions.
     public static func sessions(_ rows: [SessionSummary]) -> String {
         guard !rows.isEmpty else { return "no sessions recorded yet" }
-        return Formatting.table(["id", "started", "kind", "cells", "calls", "tokens", "cost", "title"], rows.map {
+        return Formatting.table(["id", "started", "kind", "cells", "calls", "tokens", "cost", "cached (saved)", "title"], rows.map {
             [String($0.id), date($0.startedAt), $0.kind, String($0.cells), String($0.calls),
-             "\($0.promptTokens) → \($0.completionTokens)", costText($0.cost, unpriced: $0.unpricedCalls), $0.title ?? ""]
+             "\($0.promptTokens) → \($0.completionTokens)", costText($0.cost, unpriced: $0.unpricedCalls),
+             $0.cachedCalls == 0 ? "-" : "\($0.cachedCalls) (\($0.savedTokens) tokens, \(Pricing.format($0.savedCost)))", $0.title ?? ""]
         })
     }
 
@@ -34,7 +35,8 @@ public enum SessionReport {
             var o: [String: Any] = ["id": s.id, "started": iso.string(from: s.startedAt), "kind": s.kind,
                                     "cells": s.cells, "calls": s.calls, "prompt_tokens": s.promptTokens,
                                     "completion_tokens": s.completionTokens, "errors": s.errors,
-                                    "cost_usd": s.cost, "unpriced_calls": s.unpricedCalls]
+                                    "cost_usd": s.cost, "unpriced_calls": s.unpricedCalls, "cached_calls": s.cachedCalls,
+                                    "saved_tokens": s.savedTokens, "saved_usd": s.savedCost]
             if let e = s.endedAt { o["ended"] = iso.string(from: e) }
             if let t = s.title { o["title"] = t }
             return o

@@ -54,7 +54,7 @@ public enum CommandCatalog {
         .init(name: "sessions", usage: "sessions", summary: "list the sessions recorded in the database",
               details: "The same table as `archon sessions` on the command line.", example: "sessions"),
         .init(name: "set", usage: "set KEY VALUE", summary: "change a session setting",
-              details: "Settings: concurrency N (calls in flight at once, all models), deadline SECONDS|off (longest a cell may run; calls in flight are cancelled, finished ones kept), stream on|off (print answers as they arrive on a terminal).",
+              details: "Settings: cache on|off|refresh (serve a recorded answer to the same request and sample index; on by default), concurrency N (calls in flight at once, all models), deadline SECONDS|off (longest a cell may run; calls in flight are cancelled, finished ones kept), stream on|off (print answers as they arrive on a terminal).",
               example: "set concurrency 16"),
         .init(name: "help", usage: "help [COMMAND]", summary: "list commands, or explain one with an example",
               details: "", example: "help ask"),

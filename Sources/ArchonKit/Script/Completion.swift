@@ -47,7 +47,8 @@ public enum Completion {
             case "arch":
                 pool = previous.count >= 3 && !afterEquals && !word.contains("(")
                     ? TechniqueKind.allCases.map { "\($0.shortName)(" } : []
-            case "set": pool = previous.count == 1 ? ["concurrency", "deadline", "stream"] : (previous.last == "stream" ? ["on", "off"] : [])
+            case "set": pool = previous.count == 1 ? ["cache", "concurrency", "deadline", "stream"]
+                : (previous.last == "stream" ? ["on", "off"] : (previous.last == "cache" ? ["on", "off", "refresh"] : []))
             default: pool = previous.count == 1 ? names : []
             }
         }

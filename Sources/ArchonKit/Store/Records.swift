@@ -53,6 +53,7 @@ public struct CallRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     public var cached: Bool
     public var cost: Double?
     public var attemptLog: String?
+    public var cacheKey: String?
 }
 
 /// A session with its totals, as `archon sessions` lists it.
@@ -71,4 +72,8 @@ public struct SessionSummary: Codable, Sendable, FetchableRecord {
     public var cost: Double
     /// Calls whose cost is unknown.
     public var unpricedCalls: Int
+    /// Calls served from the response cache, and the tokens and dollars they saved.
+    public var cachedCalls: Int
+    public var savedTokens: Int
+    public var savedCost: Double
 }

@@ -131,6 +131,10 @@ public final class SessionStore: Sendable {
                 t.add(column: "attemptLog", .text)
             }
         }
+        m.registerMigration("v4-response-cache") { db in
+            try db.alter(table: "call") { t in t.add(column: "cacheKey", .text) }
+            try db.create(index: "call_cacheKey", on: "call", columns: ["cacheKey"])
+        }
         return m
     }
 
@@ -178,7 +182,7 @@ public final class SessionStore: Sendable {
                               completionTokens: call.completionTokens, latency: call.latency, error: call.error,
                               attempts: call.attempts, layer: call.layer, technique: call.technique,
                               sampleIndex: call.sampleIndex, startedAt: call.startedAt, cached: call.cached,
-                              cost: call.cost, attemptLog: call.attemptLog)
+                              cost: call.cost, attemptLog: call.attemptLog, cacheKey: call.cacheKey)
             try row.insert(db)
             return db.lastInsertedRowID
         }
@@ -210,8 +214,13 @@ public final class SessionStore: Sendable {
                   (SELECT COALESCE(SUM(promptTokens), 0) FROM call k WHERE k.sessionId = s.id) AS promptTokens,
                   (SELECT COALESCE(SUM(completionTokens), 0) FROM call k WHERE k.sessionId = s.id) AS completionTokens,
                   (SELECT COUNT(*) FROM cell c WHERE c.sessionId = s.id AND c.status != 'ok') AS errors,
-                  (SELECT COALESCE(SUM(cost), 0) FROM call k WHERE k.sessionId = s.id) AS cost,
-                  (SELECT COUNT(*) FROM call k WHERE k.sessionId = s.id AND k.cost IS NULL) AS unpricedCalls
+                  (SELECT COALESCE(SUM(cost), 0) FROM call k WHERE k.sessionId = s.id AND NOT k.cached) AS cost,
+                  (SELECT COUNT(*) FROM call k WHERE k.sessionId = s.id AND k.cost IS NULL AND NOT k.cached
+                     AND k.error IS NULL) AS unpricedCalls,
+                  (SELECT COUNT(*) FROM call k WHERE k.sessionId = s.id AND k.cached) AS cachedCalls,
+                  (SELECT COALESCE(SUM(COALESCE(promptTokens, 0) + COALESCE(completionTokens, 0)), 0)
+                     FROM call k WHERE k.sessionId = s.id AND k.cached) AS savedTokens,
+                  (SELECT COALESCE(SUM(cost), 0) FROM call k WHERE k.sessionId = s.id AND k.cached) AS savedCost
                 FROM session s ORDER BY s.id
                 """)
         }
@@ -262,5 +271,21 @@ public struct StoreCallRecorder: CallRecorder {
         do { try store.recordCall(call, session: session, cell: cell) } catch {
             FileHandle.standardError.write(Data("warning: could not record a call: \(error)\n".utf8))
         }
+    }
+}
+
+extension SessionStore: ResponseCache {
+    /// The newest successful answer recorded for `key`, in any session of this database.
+    public func lookup(_ key: String) -> CachedResponse? {
+        let row = try? pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT response, content, promptTokens, completionTokens, cost FROM call
+                WHERE cacheKey = ? AND error IS NULL AND response IS NOT NULL ORDER BY id DESC LIMIT 1
+                """, arguments: [key])
+        }
+        guard let row else { return nil }
+        let response = ChatResponse(content: row["content"] ?? "", promptTokens: row["promptTokens"],
+                                    completionTokens: row["completionTokens"], raw: row["response"] ?? "")
+        return CachedResponse(response: response, cost: row["cost"])
     }
 }

@@ -1,0 +1,14 @@
+// A small lock-protected box shared by the client and the interpreter.
+
+import Foundation
+
+/// A value read and written under a lock, from any thread.
+public final class LockedValue<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: T
+    public init(_ v: T) { stored = v }
+    public var value: T {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
