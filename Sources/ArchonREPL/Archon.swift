@@ -9,7 +9,7 @@ struct Archon: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "archon",
         abstract: "A notebook-style REPL for composing and measuring inference-time techniques.",
-        subcommands: [Repl.self, Run.self, Sessions.self, Show.self],
+        subcommands: [Repl.self, Run.self, Sessions.self, Show.self, Export.self, Import.self],
         defaultSubcommand: Repl.self
     )
 }
@@ -102,6 +102,61 @@ extension Archon {
                                                       calls: try store.calls(session: sid)))
                 }
             } catch let e as StoreError {
+                Console.err("error: \(e)")
+                throw ExitCode(2)
+            }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a recorded session as a notebook (Markdown or HTML) or as JSON lines for `archon import`.")
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case md, html, jsonl }
+
+        @Argument(help: "The session id (see `archon sessions`).") var session: Int64
+        @Option(name: .long, help: "md, html or jsonl.") var format: Format = .md
+        @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let store = try store.open()
+            let text: String
+            do {
+                switch format {
+                case .md: text = try NotebookExport.markdown(store, session: session)
+                case .html: text = try NotebookExport.html(store, session: session)
+                case .jsonl: text = try SessionArchive.export(store, session: session)
+                }
+            } catch let e as StoreError {
+                Console.err("error: \(e)")
+                throw ExitCode(2)
+            }
+            guard let output else {
+                Console.out(text, terminator: "")
+                return
+            }
+            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
+                Console.err("error: cannot write \(output): \(error.localizedDescription) — check the folder exists and is writable")
+                throw ExitCode(2)
+            }
+            Console.err("wrote session \(session) to \(output) (\(format.rawValue))")
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Load a session exported with --format jsonl into the database.")
+
+        @Argument(help: "The .jsonl file.") var file: String
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let store = try store.open()
+            do {
+                let id = try SessionArchive.importFile(file, into: store)
+                let s = try store.session(id)
+                Console.out("imported \(file) as session \(id): \(s.cells) cells, \(s.calls) calls")
+            } catch let e as SessionArchive.ImportError {
                 Console.err("error: \(e)")
                 throw ExitCode(2)
             }

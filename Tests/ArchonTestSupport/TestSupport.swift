@@ -97,6 +97,7 @@ public func runProcess(_ path: String, _ arguments: [String], stdin: String = ""
     p.environment = env
     if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
+    _ = ignoreSIGPIPE
     if detached { return spawnDetached(path, arguments) }
     p.standardInput = inPipe
     p.standardOutput = outPipe
@@ -113,7 +114,8 @@ public func runProcess(_ path: String, _ arguments: [String], stdin: String = ""
     }
     let data = Data(stdin.utf8)
     DispatchQueue.global().async {
-        inPipe.fileHandleForWriting.write(data)
+        // A child that exits before reading all its input must not take the test process down.
+        try? inPipe.fileHandleForWriting.write(contentsOf: data)
         try? inPipe.fileHandleForWriting.close()
     }
     p.waitUntilExit()
@@ -140,6 +142,9 @@ func spawnDetached(_ path: String, _ arguments: [String]) -> ProcessOutput {
     while waitpid(pid, &status, 0) < 0, errno == EINTR {}
     return ProcessOutput(stdout: "", stderr: "", status: (status >> 8) & 0xFF, signalled: (status & 0x7F) != 0)
 }
+
+/// Writing to a pipe whose reader has gone gives EPIPE instead of killing the test process.
+let ignoreSIGPIPE: Void = { signal(SIGPIPE, SIG_IGN) }()
 
 final class DataBox: @unchecked Sendable { var data = Data() }
 

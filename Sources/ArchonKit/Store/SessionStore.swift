@@ -226,6 +226,40 @@ public final class SessionStore: Sendable {
         }
     }
 
+    public func sessionRow(_ id: Int64) throws -> SessionRow {
+        guard let row = try pool.read({ try SessionRow.fetchOne($0, key: id) }) else { throw StoreError.noSuchSession(id) }
+        return row
+    }
+
+    /// Writes an imported session in one transaction and returns its new id.
+    public func importSession(header: (startedAt: Date, endedAt: Date?, kind: String, title: String?),
+                              cells: [(number: Int, source: String, status: String, output: String, startedAt: Date,
+                                       finishedAt: Date?, layers: [LayerTrace])],
+                              calls: [(cell: Int?, row: CallRow)]) throws -> Int64 {
+        try pool.write { db in
+            try SessionRow(id: nil, startedAt: header.startedAt, endedAt: header.endedAt, kind: header.kind, title: header.title).insert(db)
+            let sid = db.lastInsertedRowID
+            var ids: [Int: Int64] = [:]
+            for c in cells {
+                try CellRow(id: nil, sessionId: sid, number: c.number, source: c.source, status: c.status, output: c.output,
+                            startedAt: c.startedAt, finishedAt: c.finishedAt).insert(db)
+                let cid = db.lastInsertedRowID
+                ids[c.number] = cid
+                for l in c.layers {
+                    try db.execute(sql: "INSERT INTO layerTrace (cellId, layer, technique, trace) VALUES (?, ?, ?, ?)",
+                                   arguments: [cid, l.layer, l.technique, String(decoding: try JSONEncoder().encode(l), as: UTF8.self)])
+                }
+            }
+            for (cell, row) in calls {
+                var r = row
+                r.sessionId = sid
+                r.cellId = cell.flatMap { ids[$0] }
+                try r.insert(db)
+            }
+            return sid
+        }
+    }
+
     public func session(_ id: Int64) throws -> SessionSummary {
         guard let s = try sessions().first(where: { $0.id == id }) else { throw StoreError.noSuchSession(id) }
         return s
