@@ -9,7 +9,7 @@ struct Archon: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "archon",
         abstract: "A notebook-style REPL for composing and measuring inference-time techniques.",
-        subcommands: [Repl.self, Run.self, Sessions.self, Show.self, Export.self, Import.self],
+        subcommands: [Repl.self, Run.self, Sessions.self, Show.self, Replay.self, Export.self, Import.self],
         defaultSubcommand: Repl.self
     )
 }
@@ -159,6 +159,41 @@ extension Archon {
             } catch let e as SessionArchive.ImportError {
                 Console.err("error: \(e)")
                 throw ExitCode(2)
+            }
+        }
+    }
+
+    struct Replay: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-execute a recorded session into a new one and compare each cell's output with the recording.")
+
+        @Argument(help: "The session id (see `archon sessions`).") var session: Int64
+        @Flag(name: .long, help: "Serve every model call from the recording: no network, no local model.")
+        var offline = false
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let store = try store.open()
+            let runner = SessionRunner(store: store, kind: "replay", title: "replay of session \(session)\(offline ? " (offline)" : "")")
+            let interpreter = runner.interpreter
+            let (session, offline) = (self.session, self.offline)
+            let outcome: Result<[ReplayedCell], Error> = Blocking.run(cancellable: true) {
+                do {
+                    return .success(try await Replayer.replay(store: store, session: session, into: interpreter, offline: offline) { c in
+                        Console.out(Console.bold("[\(c.number)] archon> ") + c.source)
+                        Console.render(c.replayed)
+                        if !c.identical { Console.out(Console.red("≠ differs from the recording — " + Replayer.firstDifference(c.recorded, c.replayed.text))) }
+                    })
+                } catch { return .failure(error) }
+            }
+            runner.finish()
+            switch outcome {
+            case let .failure(error):
+                Console.err("error: \(error)")
+                throw ExitCode(2)
+            case let .success(cells):
+                Console.out(Replayer.summary(cells, from: session, as: interpreter.sessionID, offline: offline))
+                if cells.contains(where: { !$0.identical }) { throw ExitCode(1) }
             }
         }
     }

@@ -6,7 +6,7 @@ import Foundation
 
 /// One session of the interpreter, fed from the terminal, a pipe or a recipe file.
 final class SessionRunner: @unchecked Sendable {
-    let interpreter: Interpreter
+    private(set) var interpreter: Interpreter
     private var failed = false
 
     init(store: SessionStore, kind: String, title: String?) {
@@ -41,6 +41,11 @@ final class SessionRunner: @unchecked Sendable {
             await interpreter.execute(source, onToken: onToken)
         }
         if result.number != nil, result.status != .ok { failed = true }
+        if let next = result.switchTo {
+            // fork: the old session ends here, the REPL continues in the forked one.
+            Blocking.run { await interpreter.close() }
+            self.interpreter = next
+        }
         return result
     }
 
@@ -48,14 +53,13 @@ final class SessionRunner: @unchecked Sendable {
     func interactive() -> Bool {
         let home = ProcessInfo.processInfo.environment["HOME"] ?? "."
         let historyPath = ProcessInfo.processInfo.environment["ARCHON_HISTORY"] ?? home + "/.archon_history"
-        let interpreter = self.interpreter
-        let editor = LineEditor(historyPath: historyPath) { prefix in
-            let names = Blocking.run { await interpreter.names }
+        let editor = LineEditor(historyPath: historyPath) { [self] prefix in
+            let names = Blocking.run { await self.interpreter.names }
             return Completion.candidates(prefix: prefix, names: names)
         }
         Console.out(Console.dim("archon — type help for commands, Ctrl-D to leave"))
         while true {
-            let number = Blocking.run { await interpreter.nextCell }
+            let number = Blocking.run { [self] in await self.interpreter.nextCell }
             var lines: [String] = []
             Interrupts.shared.onInterrupt { editor.interrupt() }
             var input: LineEditor.Input = .eof
@@ -119,7 +123,7 @@ final class SessionRunner: @unchecked Sendable {
                 Console.out(Console.dim(trimmed))
                 continue
             }
-            let number = Blocking.run { [interpreter] in await interpreter.nextCell }
+            let number = Blocking.run { [self] in await self.interpreter.nextCell }
             Console.out(Console.bold("[\(number)] archon> ") + source)
             let result = execute(source)
             Console.render(result)

@@ -29,6 +29,8 @@ public final class ModelClient: Sendable {
     let cache: (any ResponseCache)?
     /// How the cache is used (`set cache on|off|refresh`); on by default.
     public let cacheMode = LockedValue(CacheMode.on)
+    /// During a replay: the recorded calls to serve.
+    public let replay = LockedValue<ReplaySource?>(nil)
     private let perModel = PerModelLimits()
 
     public init(provider: @escaping @Sendable (ModelSpec) -> any ChatProvider, recorder: (any CallRecorder)?,
@@ -71,6 +73,27 @@ public final class ModelClient: Sendable {
                                   sampleIndex: sampleIndex)
         let canonical = Self.canonicalRequest(request, model: model)
         let key = SHA256.hex(canonical)
+        if let source = replay.value {
+            if let recorded = source.take(key) {
+                var call = recorded
+                call.layer = context.layer
+                call.technique = context.technique
+                call.startedAt = Date()
+                call.cacheKey = key
+                recorder?.record(call)
+                if let error = recorded.error {
+                    throw error == "cancelled" ? ProviderError.cancelled : ProviderError.replayedFailure(error)
+                }
+                let response = ChatResponse(content: recorded.content ?? "", promptTokens: recorded.promptTokens,
+                                            completionTokens: recorded.completionTokens, raw: recorded.response ?? "")
+                if let onToken = context.onToken, !response.content.isEmpty { onToken(response.content) }
+                return response
+            }
+            if source.offline {
+                let last = messages.last.map { Formatting.snippet($0.content, 60) } ?? ""
+                throw ProviderError.notRecorded("a call to \(model.name) (\(model.reference), sample \(sampleIndex + 1)) asking \"\(last)\"")
+            }
+        }
         if cacheMode.value == .on, let hit = cache?.lookup(key) {
             var call = CallRecord(modelName: model.name, provider: model.provider, model: model.model, request: canonical,
                                   response: hit.response.raw, content: hit.response.content,

@@ -15,6 +15,8 @@ public struct CellResult: Sendable {
     public var streamed: Bool
     /// The command asked to leave the REPL.
     public var exit: Bool
+    /// A forked session the REPL continues in from now on.
+    public var switchTo: Interpreter?
 
     public init(number: Int?, status: Status = .ok, output: String = "", footer: String? = nil,
                 streamed: Bool = false, exit: Bool = false) {
@@ -24,6 +26,7 @@ public struct CellResult: Sendable {
         self.footer = footer
         self.streamed = streamed
         self.exit = exit
+        self.switchTo = nil
     }
 
     /// Output and footer as stored and as printed when nothing streamed.

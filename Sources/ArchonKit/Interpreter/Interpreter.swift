@@ -8,12 +8,16 @@ import Foundation
 /// finished with its status and output; the model calls it makes are written as they complete.
 public actor Interpreter {
     public let store: SessionStore
-    public let sessionID: Int64
+    public nonisolated let sessionID: Int64
     public private(set) var workspace = Workspace()
     /// The number the next cell will get.
     public private(set) var nextCell = 1
     /// Whether answers are streamed to `onToken` (the REPL turns this on for terminals).
     public private(set) var streaming: Bool
+
+    /// During a replay: the recorded duration of the next cell and of its layers, reported instead
+    /// of the measured ones so that a replayed output reads exactly as the recorded one.
+    var replayTiming: (cell: Double?, layers: [Int: Double])?
 
     /// Longest a cell may run (seconds); nil = no limit.
     public private(set) var deadline: Double?
@@ -47,6 +51,19 @@ public actor Interpreter {
         }, recorder: recorder, pricing: try Pricing.load(environment: environment), cache: store)
     }
 
+    /// Serves model calls from `source` (a recorded session) until called again with nil.
+    public func setReplay(_ source: ReplaySource?) { client.replay.value = source }
+
+    /// Reports `cell` seconds (and per-layer seconds) for the next cell instead of measured times.
+    public func prepareReplay(cellSeconds: Double?, layerSeconds: [Int: Double]) {
+        replayTiming = (cellSeconds, layerSeconds)
+    }
+
+    public func setCacheMode(_ mode: CacheMode) { client.cacheMode.value = mode }
+
+    /// The reported duration: the recorded one during a replay, else the measured one.
+    func reported(_ measured: Double) -> Double { replayTiming?.cell ?? measured }
+
     /// Marks the session as ended.
     public func close() {
         try? store.closeSession(sessionID)
@@ -65,6 +82,8 @@ public actor Interpreter {
             parseError = error
         }
         if command == nil, parseError == nil { return CellResult(number: nil) }
+        let cellClock = ContinuousClock.now
+        defer { replayTiming = nil }
 
         let number = nextCell
         nextCell += 1
@@ -97,7 +116,9 @@ public actor Interpreter {
             result = CellResult(number: number)
         }
         if Task.isCancelled, result.status == .ok { result.status = .cancelled }
-        try? store.finishCell(cellID, status: result.status.rawValue, output: result.text)
+        let measured = ContinuousClock.now - cellClock
+        let cellSeconds = reported(Double(measured.components.seconds) + Double(measured.components.attoseconds) / 1e18)
+        try? store.finishCell(cellID, status: result.status.rawValue, output: result.text, seconds: cellSeconds)
         recorder.setCell(nil)
         return result
     }
@@ -130,6 +151,37 @@ public actor Interpreter {
                 " · ≤ \(ArchitectureEstimate.callsPerLayer(arch).reduce(0, +)) calls per query"
             if let note = ConstructionRules.finalChoice(arch) { text += "\nnote: \(note)" }
             return CellResult(number: number, output: text)
+
+        case let .replay(session):
+            let replay = try Interpreter(store: store, kind: "replay", title: "replay of session \(session)", localServer: localServer)
+            let cells: [ReplayedCell]
+            do { cells = try await Replayer.replay(store: store, session: session, into: replay, offline: true) } catch let e as StoreError {
+                throw ScriptError("\(e)")
+            }
+            await replay.close()
+            var text = Replayer.summary(cells, from: session, as: replay.sessionID, offline: true)
+            for c in cells where !c.identical { text += "\n  cell \(c.number): " + Replayer.firstDifference(c.recorded, c.replayed.text) }
+            return CellResult(number: number, output: text)
+
+        case let .rerun(n):
+            guard n < number else {
+                throw ScriptError("there is no cell \(n) before this one — rerun takes an earlier cell (1–\(number - 1))")
+            }
+            let source = try store.cell(session: sessionID, number: n).source
+            guard let command = try Parser.parse(source) else { return CellResult(number: number) }
+            if case .rerun = command { throw ScriptError("cell \(n) is itself a rerun — rerun the cell it names") }
+            return try await run(command, number: number, cell: cell, onToken: onToken)
+
+        case let .fork(session, upTo):
+            let forked = try Interpreter(store: store, kind: "fork", title: "fork of session \(session) at cell \(upTo)", localServer: localServer)
+            let cells: [ReplayedCell]
+            do { cells = try await Replayer.replay(store: store, session: session, into: forked, offline: true, upTo: upTo) } catch let e as StoreError {
+                throw ScriptError("\(e)")
+            }
+            let failed = cells.filter { $0.replayed.status != .ok && $0.recorded.hasPrefix("error") == false }
+            var result = CellResult(number: number, output: "forked session \(session) at cell \(upTo) into session \(forked.sessionID): \(cells.count) cell(s) replayed offline\(failed.isEmpty ? "" : ", \(failed.count) did not replay cleanly"); continuing live there")
+            result.switchTo = forked
+            return result
 
         case .architectures:
             guard !workspace.architectures.isEmpty else {
@@ -194,14 +246,17 @@ public actor Interpreter {
             recorder.resetTotals()
             let start = ContinuousClock.now
             let store = self.store
-            let run = try await ArchitectureRunner(client: client).run(arch, query: [.user(prompt)]) { trace in
+            let recordedLayers = replayTiming?.layers ?? [:]
+            let run = try await ArchitectureRunner(client: client).run(arch, query: [.user(prompt)]) { measured in
+                var trace = measured
+                if let s = recordedLayers[trace.layer] { trace.seconds = s }
                 try? store.recordLayer(trace, cell: cell)
                 if let onToken, self.streamingFlag.value {
                     onToken("layer \(trace.layer) \(trace.technique): \(trace.candidatesIn.count) → \(trace.candidatesOut.count) candidates · \(Formatting.duration(trace.seconds))\(trace.parseFailures > 0 ? " · \(trace.parseFailures) fallback(s)" : "")\n")
                 }
             }
             let elapsed = ContinuousClock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = reported(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             let t = recorder.totals()
             var footer = "[\(number)] \(arch.name) · \(arch.layers.count) layers · \(t.calls) calls · \(t.prompt) → \(t.completion) tokens · \(SessionReport.costText(t.cost, unpriced: t.unpriced)) · \(Formatting.duration(seconds))"
             if t.cached > 0 { footer += " · \(t.cached) from cache" }
@@ -223,7 +278,7 @@ public actor Interpreter {
             let response = try await client.complete(model: model, messages: [.user(prompt)],
                                                      context: CallContext(onToken: stream))
             let elapsed = ContinuousClock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = reported(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             let tokens = "\(response.promptTokens.map(String.init) ?? "?") → \(response.completionTokens.map(String.init) ?? "?") tokens"
             let t = recorder.totals()
             var footer = "[\(number)] \(model.name) · \(model.reference) · \(tokens) · \(SessionReport.costText(t.cost, unpriced: t.unpriced)) · \(Formatting.duration(seconds))"

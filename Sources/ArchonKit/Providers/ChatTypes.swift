@@ -62,6 +62,8 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
     case cancelled
     case localServer(String)
     case unsupported(String)
+    case notRecorded(String)
+    case replayedFailure(String)
 
     public var description: String {
         switch self {
@@ -77,6 +79,8 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .timeout(t): return "no answer within \(Formatting.number(t)) s (timeout)"
         case .cancelled: return "cancelled"
         case let .localServer(s): return s
+        case let .notRecorded(s): return "offline replay: \(s) was never recorded — replay without --offline to call the model"
+        case let .replayedFailure(s): return s
         case let .unsupported(p):
             return "\(p)/ models cannot be called by this build yet (its API is not implemented) — define the same architecture with local/, openai/ or compatible/ models"
         }

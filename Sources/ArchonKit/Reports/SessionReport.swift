@@ -62,10 +62,19 @@ public enum SessionReport {
         return line
     }
 
+    /// Calls in a stable order — by layer, technique, model, sample and request — rather than the order
+    /// they happened to finish in, so a cell reads the same every time it is shown (and replayed).
+    public static func ordered(_ calls: [CallRow]) -> [CallRow] {
+        calls.sorted {
+            ($0.layer ?? 0, $0.technique ?? "", $0.modelName, $0.sampleIndex, $0.request, $0.id ?? 0)
+                < ($1.layer ?? 0, $1.technique ?? "", $1.modelName, $1.sampleIndex, $1.request, $1.id ?? 0)
+        }
+    }
+
     /// A cell with its source, status, output and calls.
     public static func cell(_ cell: CellRow, calls: [CallRow], layers: [LayerTrace] = []) -> String {
         var head = "cell \(cell.number) · \(cell.status)"
-        if let f = cell.finishedAt { head += " · " + Formatting.duration(f.timeIntervalSince(cell.startedAt)) }
+        if let s = cell.seconds ?? cell.finishedAt.map({ $0.timeIntervalSince(cell.startedAt) }) { head += " · " + Formatting.duration(s) }
         var text = head + "\n> " + cell.source.replacingOccurrences(of: "\n", with: "\n  ")
         if !cell.output.isEmpty { text += "\n" + cell.output }
         if !layers.isEmpty {
@@ -86,7 +95,7 @@ public enum SessionReport {
             let p = calls.compactMap(\.promptTokens).reduce(0, +), q = calls.compactMap(\.completionTokens).reduce(0, +)
             let cost = costText(calls.compactMap(\.cost).reduce(0, +), unpriced: calls.filter { $0.cost == nil }.count)
             text += "\ncalls (\(calls.count), \(p) → \(q) tokens, \(cost)):"
-            for (i, c) in calls.enumerated() { text += "\n  " + callLine(c, index: i + 1) }
+            for (i, c) in ordered(calls).enumerated() { text += "\n  " + callLine(c, index: i + 1) }
         }
         return text
     }

@@ -28,6 +28,12 @@ public enum Command: Sendable, Equatable {
     case loadArchon(path: String, name: String?)
     /// `export archon NAME "FILE"`
     case exportArchon(name: String, path: String)
+    /// `replay SESSION` (offline, into a new session)
+    case replay(session: Int64)
+    /// `rerun N`
+    case rerun(cell: Int)
+    /// `fork SESSION:CELL`
+    case fork(session: Int64, cell: Int)
 
     /// The command word, as the user typed it (for the store and completion).
     public var word: String {
@@ -45,6 +51,9 @@ public enum Command: Sendable, Equatable {
         case .explain: "explain"
         case .loadArchon: "load"
         case .exportArchon: "export"
+        case .replay: "replay"
+        case .rerun: "rerun"
+        case .fork: "fork"
         }
     }
 }

@@ -49,6 +49,20 @@ public enum Parser {
             command = .set(key: key.text, value: value.text)
         case "sessions": command = .sessions
         case "arch": command = try parseArchitecture(&p)
+        case "replay":
+            let n = try p.integer("a session number, e.g. replay 3 (`sessions` lists them)")
+            command = .replay(session: Int64(n))
+        case "rerun":
+            let n = try p.integer("a cell number, e.g. rerun 2")
+            command = .rerun(cell: n)
+        case "fork":
+            guard let t = p.peek, t.kind == .word else { throw p.errorHere("SESSION:CELL, e.g. fork 3:5") }
+            let parts = t.text.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let s = Int64(parts[0]), let c = Int(parts[1]), s > 0, c >= 0 else {
+                throw ScriptError("'\(t.text)' is not SESSION:CELL — e.g. fork 3:5", source: source, token: t)
+            }
+            p.index += 1
+            command = .fork(session: s, cell: c)
         case "archs": command = .architectures
         case "explain":
             let topic = try p.name("a technique or architecture name, e.g. explain fuser (or explain techniques)")

@@ -27,6 +27,8 @@ public struct CellRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     public var output: String
     public var startedAt: Date
     public var finishedAt: Date?
+    /// How long the cell ran, as reported in its output.
+    public var seconds: Double? = nil
 }
 
 /// A call: one request to a model and what came back.

@@ -135,6 +135,9 @@ public final class SessionStore: Sendable {
             try db.alter(table: "call") { t in t.add(column: "cacheKey", .text) }
             try db.create(index: "call_cacheKey", on: "call", columns: ["cacheKey"])
         }
+        m.registerMigration("v5-cell-seconds") { db in
+            try db.alter(table: "cell") { t in t.add(column: "seconds", .double) }
+        }
         return m
     }
 
@@ -165,10 +168,11 @@ public final class SessionStore: Sendable {
         }
     }
 
-    public func finishCell(_ id: Int64, status: String, output: String) throws {
+    /// Records how a cell ended; `seconds` is its duration as reported (a replay reports the recorded one).
+    public func finishCell(_ id: Int64, status: String, output: String, seconds: Double? = nil) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE cell SET status = ?, output = ?, finishedAt = ? WHERE id = ?",
-                           arguments: [status, output, Date(), id])
+            try db.execute(sql: "UPDATE cell SET status = ?, output = ?, finishedAt = ?, seconds = ? WHERE id = ?",
+                           arguments: [status, output, Date(), seconds, id])
         }
     }
 
@@ -321,5 +325,18 @@ extension SessionStore: ResponseCache {
         let response = ChatResponse(content: row["content"] ?? "", promptTokens: row["promptTokens"],
                                     completionTokens: row["completionTokens"], raw: row["response"] ?? "")
         return CachedResponse(response: response, cost: row["cost"])
+    }
+}
+
+extension CallRecord {
+    /// The record a stored call row was written from (for replay).
+    public init(row k: CallRow) {
+        self.init(modelName: k.modelName, provider: k.provider, model: k.model, request: k.request, response: k.response,
+                  content: k.content, promptTokens: k.promptTokens, completionTokens: k.completionTokens, latency: k.latency,
+                  error: k.error, attempts: k.attempts, layer: k.layer, technique: k.technique, sampleIndex: k.sampleIndex,
+                  startedAt: k.startedAt, cached: k.cached)
+        cost = k.cost
+        attemptLog = k.attemptLog
+        cacheKey = k.cacheKey
     }
 }
