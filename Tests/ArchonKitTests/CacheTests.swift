@@ -23,7 +23,7 @@ final class CacheTests: XCTestCase {
         XCTAssertEqual(first.status, .ok, first.output)
         XCTAssertEqual(second.output, first.output, "a sampled answer is served again from the cache")
         XCTAssertTrue(second.footer?.contains("from cache") ?? false, second.footer ?? "")
-        let sid = await i.sessionID
+        let sid = i.sessionID
         func cachedFlags(_ cell: Int) throws -> [Bool] { try store.calls(cell: try store.cell(session: sid, number: cell).id!).map(\.cached) }
         XCTAssertEqual(try cachedFlags(2), [false])
         XCTAssertEqual(try cachedFlags(3), [true])
@@ -60,7 +60,7 @@ final class CacheTests: XCTestCase {
         let rb = await i.execute("ask b \"Name a river.\"")
         XCTAssertEqual(ra.status, .ok, ra.output)
         XCTAssertEqual(rb.status, .ok, rb.output)
-        let sid = await i.sessionID
+        let sid = i.sessionID
         let calls = try store.calls(cell: try store.cell(session: sid, number: 6).id!)
         XCTAssertEqual(calls.filter { $0.layer == 1 }.map(\.cached), [true, true, true], "the three samples are reused")
         XCTAssertEqual(calls.filter { $0.layer == 2 }.map(\.cached), [false], "the new fuser layer calls the model")

@@ -54,7 +54,7 @@ final class GarbledInputTests: XCTestCase {
             let r = await interpreter.execute(line)
             if r.number != nil { cells += 1 }
         }
-        let recorded = try store.cells(session: await interpreter.sessionID)
+        let recorded = try store.cells(session: interpreter.sessionID)
         XCTAssertEqual(recorded.count, cells)
         XCTAssertTrue(recorded.allSatisfy { $0.status != "running" })
     }

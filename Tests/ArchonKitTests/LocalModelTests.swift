@@ -20,10 +20,10 @@ final class LocalModelTests: XCTestCase {
         _ = await interpreter.execute("set cache off")
         let second = await interpreter.execute("ask tiny \"Name three primary colors.\"")
         XCTAssertEqual(second.output, first.output, "temperature 0 gives the same text")
-        let again = try store.calls(cell: try store.cell(session: await interpreter.sessionID, number: 4).id!)
+        let again = try store.calls(cell: try store.cell(session: interpreter.sessionID, number: 4).id!)
         XCTAssertEqual(again.map(\.cached), [false], "that answer came from the model")
 
-        let sid = await interpreter.sessionID
+        let sid = interpreter.sessionID
         let cell = try store.cell(session: sid, number: 2)
         XCTAssertEqual(cell.status, "ok")
         let calls = try store.calls(cell: cell.id!)

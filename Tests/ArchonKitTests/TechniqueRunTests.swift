@@ -21,7 +21,7 @@ final class TechniqueRunTests: XCTestCase {
         XCTAssertFalse(r.output.isEmpty)
         XCTAssertTrue(r.footer?.hasPrefix("[4] a · 4 layers · 8 calls · ") ?? false, r.footer ?? "")
 
-        let sid = await i.sessionID
+        let sid = i.sessionID
         let cell = try store.cell(session: sid, number: 4)
         let layers = try store.layers(cell: cell.id!)
         XCTAssertEqual(layers.map(\.technique), ["generator", "critic", "ranker", "fuser"])
@@ -59,7 +59,7 @@ final class TechniqueRunTests: XCTestCase {
         _ = await i.execute("arch u = gen(warm, samples=3) | tests(tiny, unit_test_cap=2) | judge_tests(tiny, top_k=2, remove_unit_tests=true) | verify(tiny) | vote()")
         let r = await i.execute("ask u \"What is 3 plus 4?\"")
         XCTAssertEqual(r.status, .ok, r.output)
-        let sid = await i.sessionID
+        let sid = i.sessionID
         let layers = try store.layers(cell: try store.cell(session: sid, number: 4).id!)
         XCTAssertEqual(layers.map(\.technique), ["generator", "unit_test_generator", "unit_test_evaluator", "verifier", "majority_vote"])
         XCTAssertEqual(layers[0].candidatesOut.count, 3)

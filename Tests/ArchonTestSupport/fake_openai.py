@@ -10,6 +10,7 @@ The behaviour is chosen by the URL: POST /MODE/v1/chat/completions, where MODE i
   reset          close the connection without answering
   flaky-<n>      HTTP 503 for the first n requests to this mode, then ok
   limited-<n>    HTTP 429 with "Retry-After: 1" for the first n requests to this mode, then ok
+  counter        answer "echo: <message> #<n>", n counting this mode's requests (answers change)
   keyed          HTTP 401 unless the key (Authorization, x-api-key or x-goog-api-key) is "good-key"
 The same modes answer the Anthropic Messages path (/MODE/v1/messages) and the Gemini path
 (/MODE/v1beta/models/NAME:generateContent or :streamGenerateContent?alt=sse) in their own formats.
@@ -92,7 +93,7 @@ class Handler(BaseHTTPRequestHandler):
         else:
             question = next((m["content"] for m in reversed(req.get("messages", [])) if m["role"] == "user"), "")
             stream = bool(req.get("stream"))
-        text = "echo: " + question
+        text = "echo: " + question + (f" #{seen + 1}" if mode == "counter" else "")
         key = self.headers.get("x-api-key") or self.headers.get("x-goog-api-key") or \
             (self.headers.get("Authorization") or "").replace("Bearer ", "")
         if mode.startswith("flaky-") and seen < int(mode[6:]):

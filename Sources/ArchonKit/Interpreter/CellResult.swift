@@ -17,6 +17,8 @@ public struct CellResult: Sendable {
     public var exit: Bool
     /// A forked session the REPL continues in from now on.
     public var switchTo: Interpreter?
+    /// The duration the output reports (its footer), kept as the cell's duration so both agree.
+    public var seconds: Double?
 
     public init(number: Int?, status: Status = .ok, output: String = "", footer: String? = nil,
                 streamed: Bool = false, exit: Bool = false) {
@@ -27,6 +29,7 @@ public struct CellResult: Sendable {
         self.streamed = streamed
         self.exit = exit
         self.switchTo = nil
+        self.seconds = nil
     }
 
     /// Output and footer as stored and as printed when nothing streamed.

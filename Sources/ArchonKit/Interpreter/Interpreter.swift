@@ -117,7 +117,7 @@ public actor Interpreter {
         }
         if Task.isCancelled, result.status == .ok { result.status = .cancelled }
         let measured = ContinuousClock.now - cellClock
-        let cellSeconds = reported(Double(measured.components.seconds) + Double(measured.components.attoseconds) / 1e18)
+        let cellSeconds = result.seconds ?? reported(Double(measured.components.seconds) + Double(measured.components.attoseconds) / 1e18)
         try? store.finishCell(cellID, status: result.status.rawValue, output: result.text, seconds: cellSeconds)
         recorder.setCell(nil)
         return result
@@ -262,7 +262,9 @@ public actor Interpreter {
             if t.cached > 0 { footer += " · \(t.cached) from cache" }
             if run.parseFailures > 0 { footer += " · \(run.parseFailures) parse fallback(s), see show \(number)" }
             footer += "\nanswer: \(run.choice)"
-            return CellResult(number: number, output: run.answer, footer: footer)
+            var result = CellResult(number: number, output: run.answer, footer: footer)
+            result.seconds = seconds
+            return result
 
         case let .ask(target, prompt, token):
             guard let model = workspace.model(target) else {
@@ -283,7 +285,9 @@ public actor Interpreter {
             let t = recorder.totals()
             var footer = "[\(number)] \(model.name) · \(model.reference) · \(tokens) · \(SessionReport.costText(t.cost, unpriced: t.unpriced)) · \(Formatting.duration(seconds))"
             if t.cached > 0 { footer += " · from cache" }
-            return CellResult(number: number, output: response.content, footer: footer, streamed: stream != nil)
+            var result = CellResult(number: number, output: response.content, footer: footer, streamed: stream != nil)
+            result.seconds = seconds
+            return result
 
         case .models:
             guard !workspace.models.isEmpty else {
