@@ -22,7 +22,7 @@ def main():
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     port = int(server.stdout.readline().split()[1])
     base = f"http://127.0.0.1:{port}/slow-{latency}/v1"
-    lines = [f"model f = compatible/echo base_url={base}",
+    lines = [f"model f = compatible/echo base_url={base}", "set cache off",
              "arch a = gen(f, samples=10) | rank(f, top_k=5) | critic(f) | fuse(f)"]
     lines += ['ask a "Why is the sky blue?"'] * runs
     db = os.path.join(tempfile.mkdtemp(), "bench.sqlite")
@@ -30,7 +30,7 @@ def main():
     server.stdin.close()
     server.wait()
     times = []
-    for m in re.finditer(r"^\[\d+\] a · 4 layers · (\d+) calls · .* · ([\d.]+) (ms|s)", out, re.M):
+    for m in re.finditer(r"^\[\d+\] a · 4 layers · (\d+) calls · .* · ([\d.]+) (ms|s)$", out, re.M):
         v = float(m.group(2))
         times.append(v / 1000 if m.group(3) == "ms" else v)
     if not times:

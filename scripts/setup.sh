@@ -32,4 +32,11 @@ test -x .build/debug/archon
 if [ -z "${ARCHON_SKIP_TOUR:-}" ]; then
   echo "setup: running recipes/tour.archon"
   .build/debug/archon run recipes/tour.archon
+  echo
+  echo "setup: the tour is recorded in sessions/archon.sqlite:"
+  .build/debug/archon sessions | tail -n 3
+  id=$(.build/debug/archon sessions --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])')
+  echo "  replay it offline:   .build/debug/archon replay $id --offline"
+  echo "  export a notebook:   .build/debug/archon export $id --format html -o tour.html"
+  echo "  open the REPL:       .build/debug/archon"
 fi

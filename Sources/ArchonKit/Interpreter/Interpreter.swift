@@ -52,7 +52,10 @@ public actor Interpreter {
     }
 
     /// Serves model calls from `source` (a recorded session) until called again with nil.
-    public func setReplay(_ source: ReplaySource?) { client.replay.value = source }
+    public func setReplay(_ source: ReplaySource?) {
+        client.replay.value = source
+        recorder.deferWrites(source?.offline ?? false)
+    }
 
     /// Reports `cell` seconds (and per-layer seconds) for the next cell instead of measured times.
     public func prepareReplay(cellSeconds: Double?, layerSeconds: [Int: Double]) {
@@ -116,6 +119,7 @@ public actor Interpreter {
             result = CellResult(number: number)
         }
         if Task.isCancelled, result.status == .ok { result.status = .cancelled }
+        recorder.flush()
         let measured = ContinuousClock.now - cellClock
         let cellSeconds = result.seconds ?? reported(Double(measured.components.seconds) + Double(measured.components.attoseconds) / 1e18)
         try? store.finishCell(cellID, status: result.status.rawValue, output: result.text, seconds: cellSeconds)
@@ -449,7 +453,29 @@ final class CellRecorder: CallRecorder, @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Holds calls back and writes them in one transaction at `flush()` (used by offline replay,
+    /// whose calls are already safe in the recording).
+    private var deferred: [CallRecord]?
+
+    func deferWrites(_ on: Bool) { lock.withLock { deferred = on ? (deferred ?? []) : nil } }
+
+    func flush() {
+        let (pending, cell): ([CallRecord], Int64?) = lock.withLock {
+            let p = deferred ?? []
+            if deferred != nil { deferred = [] }
+            return (p, self.cell)
+        }
+        do { try store.recordCalls(pending, session: session, cell: cell) } catch {
+            FileHandle.standardError.write(Data("warning: could not record \(pending.count) replayed calls: \(error)\n".utf8))
+        }
+    }
+
     func record(_ call: CallRecord) {
+        let held: Bool = lock.withLock {
+            guard deferred != nil else { return false }
+            deferred!.append(call)
+            return true
+        }
         let cell: Int64? = lock.withLock {
             counts.calls += 1
             counts.prompt += call.promptTokens ?? 0
@@ -463,6 +489,7 @@ final class CellRecorder: CallRecorder, @unchecked Sendable {
             }
             return self.cell
         }
+        if held { return }
         StoreCallRecorder(store: store, session: session, cell: cell).record(call)
     }
 }

@@ -179,17 +179,25 @@ public final class SessionStore: Sendable {
     /// Writes one call row.
     @discardableResult
     public func recordCall(_ call: CallRecord, session: Int64, cell: Int64?) throws -> Int64 {
-        try pool.write { db in
-            let row = CallRow(id: nil, sessionId: session, cellId: cell, modelName: call.modelName,
+        try pool.write { db in try Self.insert(call, session: session, cell: cell, db) }
+    }
+
+    /// Writes several call rows in one transaction (an offline replay's calls, at the end of a cell).
+    public func recordCalls(_ calls: [CallRecord], session: Int64, cell: Int64?) throws {
+        guard !calls.isEmpty else { return }
+        try pool.write { db in for c in calls { _ = try Self.insert(c, session: session, cell: cell, db) } }
+    }
+
+    static func insert(_ call: CallRecord, session: Int64, cell: Int64?, _ db: Database) throws -> Int64 {
+        let row = CallRow(id: nil, sessionId: session, cellId: cell, modelName: call.modelName,
                               provider: call.provider, model: call.model, request: call.request,
                               response: call.response, content: call.content, promptTokens: call.promptTokens,
                               completionTokens: call.completionTokens, latency: call.latency, error: call.error,
                               attempts: call.attempts, layer: call.layer, technique: call.technique,
                               sampleIndex: call.sampleIndex, startedAt: call.startedAt, cached: call.cached,
                               cost: call.cost, attemptLog: call.attemptLog, cacheKey: call.cacheKey)
-            try row.insert(db)
-            return db.lastInsertedRowID
-        }
+        try row.insert(db)
+        return db.lastInsertedRowID
     }
 
     /// Writes what one layer of an architecture did in a cell (its trace as JSON).
