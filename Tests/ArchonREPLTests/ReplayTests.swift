@@ -74,7 +74,7 @@ final class ReplayTests: XCTestCase {
         server.stop()
         let r = try archon(["replay", "1", "--offline", "--db", other])
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.stdout.contains("error: offline replay: a call to c (compatible/echo, sample 1) asking \"two\" was never recorded"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("error: cell 3: offline replay: a call to c (compatible/echo, sample 1) asking \"two\" was never recorded"), r.stdout)
         XCTAssertTrue(r.stdout.contains("1 different"), r.stdout)
     }
 

@@ -110,6 +110,8 @@ public actor Interpreter {
                 result = CellResult(number: number, status: .cancelled, output: "cancelled")
             } catch let e as ProviderError where e == .cancelled {
                 result = CellResult(number: number, status: .cancelled, output: "cancelled")
+            } catch let e as ProviderError where e.isNotRecorded {
+                result = CellResult(number: number, status: .error, output: "error: cell \(number): \(e)")
             } catch let e as ScriptError {
                 result = CellResult(number: number, status: .error, output: e.description)
             } catch {

@@ -88,6 +88,9 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension ProviderError {
+    /// A call an offline replay could not serve from the recording.
+    public var isNotRecorded: Bool { if case .notRecorded = self { true } else { false } }
+
     /// Throws `.http` for a response outside 2xx, with its body and any Retry-After.
     public static func check(_ r: HTTPResponse) throws {
         guard !(200..<300).contains(r.status) else { return }

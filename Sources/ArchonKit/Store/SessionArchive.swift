@@ -26,6 +26,7 @@ public enum SessionArchive {
         var output: String
         var startedAt: Date
         var finishedAt: Date?
+        var seconds: Double?
         var layers: [LayerTrace]
     }
 
@@ -71,7 +72,7 @@ public enum SessionArchive {
                                                sessionKind: row.kind, title: row.title)))
         for c in cells {
             lines.append(try encoder.encode(CellLine(number: c.number, source: c.source, status: c.status, output: c.output,
-                                                     startedAt: c.startedAt, finishedAt: c.finishedAt,
+                                                     startedAt: c.startedAt, finishedAt: c.finishedAt, seconds: c.seconds,
                                                      layers: try store.layers(cell: c.id!))))
         }
         for k in calls {
@@ -126,7 +127,7 @@ public enum SessionArchive {
             }
         }
         return try store.importSession(header: (header.startedAt, header.endedAt, header.sessionKind, header.title),
-                                       cells: cells.map { ($0.number, $0.source, $0.status, $0.output, $0.startedAt, $0.finishedAt, $0.layers) },
+                                       cells: cells.map { ($0.number, $0.source, $0.status, $0.output, $0.startedAt, $0.finishedAt, $0.seconds, $0.layers) },
                                        calls: calls.map { k in
                                            (k.cell, CallRow(id: nil, sessionId: 0, cellId: nil, modelName: k.modelName, provider: k.provider,
                                                             model: k.model, request: k.request, response: k.response, content: k.content,

@@ -24,7 +24,25 @@ public final class SessionStore: Sendable {
     ///
     /// - Throws: ``StoreError/notADatabase(path:)`` for a file that is not SQLite,
     ///   ``StoreError/newerSchema(path:)`` for one written by a newer version. Neither is modified.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        // Two processes opening a new database at once race to create its schema and switch it to
+        // WAL; the loser sees SQLITE_BUSY/LOCKED before any busy timeout applies. Try again briefly.
+        var attempt = 0
+        while true {
+            do {
+                try self.init(opening: path)
+                return
+            } catch let e as DatabaseError where (e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED) && attempt < 50 {
+                attempt += 1
+                usleep(100_000)
+            } catch let StoreError.cannotOpen(_, reason) where (reason.contains("SQLITE_BUSY") || reason.contains("locked")) && attempt < 50 {
+                attempt += 1
+                usleep(100_000)
+            }
+        }
+    }
+
+    private init(opening path: String) throws {
         self.path = path
         let fm = FileManager.default
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -246,7 +264,7 @@ public final class SessionStore: Sendable {
     /// Writes an imported session in one transaction and returns its new id.
     public func importSession(header: (startedAt: Date, endedAt: Date?, kind: String, title: String?),
                               cells: [(number: Int, source: String, status: String, output: String, startedAt: Date,
-                                       finishedAt: Date?, layers: [LayerTrace])],
+                                       finishedAt: Date?, seconds: Double?, layers: [LayerTrace])],
                               calls: [(cell: Int?, row: CallRow)]) throws -> Int64 {
         try pool.write { db in
             try SessionRow(id: nil, startedAt: header.startedAt, endedAt: header.endedAt, kind: header.kind, title: header.title).insert(db)
@@ -254,7 +272,7 @@ public final class SessionStore: Sendable {
             var ids: [Int: Int64] = [:]
             for c in cells {
                 try CellRow(id: nil, sessionId: sid, number: c.number, source: c.source, status: c.status, output: c.output,
-                            startedAt: c.startedAt, finishedAt: c.finishedAt).insert(db)
+                            startedAt: c.startedAt, finishedAt: c.finishedAt, seconds: c.seconds).insert(db)
                 let cid = db.lastInsertedRowID
                 ids[c.number] = cid
                 for l in c.layers {
