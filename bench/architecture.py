@@ -10,25 +10,19 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from common import FakeServer, archon
 
 
 def main():
     latency = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-    built = [p for p in (os.path.join(ROOT, ".build", k, "archon") for k in ("release", "debug")) if os.path.exists(p)]
-    exe = max(built, key=os.path.getmtime)  # the newest build
-    server = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests/ArchonTestSupport/fake_openai.py")],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    port = int(server.stdout.readline().split()[1])
-    base = f"http://127.0.0.1:{port}/slow-{latency}/v1"
-    lines = [f"model f = compatible/echo base_url={base}", "set cache off",
-             "arch a = gen(f, samples=10) | rank(f, top_k=5) | critic(f) | fuse(f)"]
-    lines += ['ask a "Why is the sky blue?"'] * runs
-    db = os.path.join(tempfile.mkdtemp(), "bench.sqlite")
-    out = subprocess.run([exe, "--db", db], input="\n".join(lines) + "\n", capture_output=True, text=True).stdout
-    server.stdin.close()
-    server.wait()
+    exe, kind = archon()
+    with FakeServer() as server:
+        lines = [f"model f = compatible/echo base_url={server.url(f'slow-{latency}')}", "set cache off",
+                 "arch a = gen(f, samples=10) | rank(f, top_k=5) | critic(f) | fuse(f)"]
+        lines += ['ask a "Why is the sky blue?"'] * runs
+        db = os.path.join(tempfile.mkdtemp(), "bench.sqlite")
+        out = subprocess.run([exe, "--db", db], input="\n".join(lines) + "\n", capture_output=True, text=True).stdout
     times = []
     for m in re.finditer(r"^\[\d+\] a · 4 layers · (\d+) calls · .* · ([\d.]+) (ms|s)$", out, re.M):
         v = float(m.group(2))
@@ -36,7 +30,7 @@ def main():
     if not times:
         sys.exit("no timings found in:\n" + out)
     target = 1.15 * 4 * latency / 1000
-    print(f"architecture 10 samples -> rank top 5 -> critic -> fuser, server latency {latency} ms, {exe.split('/')[-2]} build")
+    print(f"architecture 10 samples -> rank top 5 -> critic -> fuser, server latency {latency} ms, {kind} build")
     print(f"per query: {', '.join(f'{t*1000:.0f} ms' for t in times)}")
     print(f"best {min(times)*1000:.0f} ms, median {sorted(times)[len(times)//2]*1000:.0f} ms; target <= {target*1000:.0f} ms "
           f"(4 layers x {latency} ms x 1.15); sequential calls would take {17*latency} ms")

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from common import FakeServer, archon
 
 
 def run(exe, base, concurrency, calls):
@@ -34,25 +34,18 @@ def run(exe, base, concurrency, calls):
 
 
 def main():
-    built = [p for p in (os.path.join(ROOT, ".build", k, "archon") for k in ("release", "debug")) if os.path.exists(p)]
-    exe = max(built, key=os.path.getmtime)
-    server = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests/ArchonTestSupport/fake_openai.py")],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    port = int(server.stdout.readline().split()[1])
-    try:
-        print(f"archon {exe.split('/')[-2]} build")
-        cell, wall, rows = run(exe, f"http://127.0.0.1:{port}/slow-200/v1", 64, 1000)
+    exe, kind = archon()
+    with FakeServer() as server:
+        print(f"archon {kind} build")
+        cell, wall, rows = run(exe, server.url("slow-200"), 64, 1000)
         target = 1.15 * 1000 * 0.2 / 64
         print(f"1000 calls, concurrency 64, 200 ms server: cell {cell:.2f} s (process {wall:.2f} s); "
               f"ideal {1000 * 0.2 / 64:.2f} s, target <= {target:.2f} s; {rows[0]} calls recorded, {rows[1] or 0} errors")
-        cell, wall, rows = run(exe, f"http://127.0.0.1:{port}/ok/v1", 1, 1000)
+        cell, wall, rows = run(exe, server.url("ok"), 1, 1000)
         print(f"1000 calls, one at a time, 0 ms server: {cell / 1000 * 1000:.2f} ms per call including the SQLite write "
               f"and the Python server's handling; {rows[0]} calls recorded")
-        cell, wall, rows = run(exe, f"http://127.0.0.1:{port}/ok/v1", 64, 1000)
+        cell, wall, rows = run(exe, server.url("ok"), 64, 1000)
         print(f"1000 calls, concurrency 64, 0 ms server: {cell / 1000 * 1000:.2f} ms per call of wall time")
-    finally:
-        server.stdin.close()
-        server.wait()
 
 
 if __name__ == "__main__":

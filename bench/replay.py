@@ -12,28 +12,23 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from common import FakeServer, archon
 
 
 def main():
-    built = [p for p in (os.path.join(ROOT, ".build", k, "archon") for k in ("release", "debug")) if os.path.exists(p)]
-    exe = max(built, key=os.path.getmtime)
-    server = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests/ArchonTestSupport/fake_openai.py")],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    port = int(server.stdout.readline().split()[1])
+    exe, kind = archon()
     db = os.path.join(tempfile.mkdtemp(), "replay.sqlite")
-    lines = [f"model f = compatible/echo base_url=http://127.0.0.1:{port}/ok/v1", "arch wide = gen(f, samples=1000)",
-             'ask wide "replay me"'] + [f'ask f "question {i}"' for i in range(200)]
-    subprocess.run([exe, "--db", db], input="\n".join(lines) + "\n", capture_output=True, text=True, check=True)
-    server.stdin.close()
-    server.wait()
+    with FakeServer() as server:
+        lines = [f"model f = compatible/echo base_url={server.url('ok')}", "arch wide = gen(f, samples=1000)",
+                 'ask wide "replay me"'] + [f'ask f "question {i}"' for i in range(200)]
+        subprocess.run([exe, "--db", db], input="\n".join(lines) + "\n", capture_output=True, text=True, check=True)
     calls = sqlite3.connect(db).execute("SELECT COUNT(*) FROM call WHERE sessionId = 1").fetchone()[0]
     start = time.perf_counter()
     out = subprocess.run([exe, "replay", "1", "--offline", "--db", db], capture_output=True, text=True)
     wall = time.perf_counter() - start
     summary = out.stdout.strip().splitlines()[-1]
     cells = sqlite3.connect(db).execute("SELECT SUM(seconds) FROM cell WHERE sessionId = 1").fetchone()[0]
-    print(f"archon {exe.split('/')[-2]} build; {summary}")
+    print(f"archon {kind} build; {summary}")
     print(f"{calls} recorded calls replayed offline in {wall:.2f} s for the whole process "
           f"(start, reading the recording, writing a new session): {calls / wall:,.0f} calls/s; target >= 5,000 calls/s")
     print(f"(the recording itself took {cells:.2f} s of cell time against a 0 ms local server)")

@@ -161,15 +161,19 @@ class Handler(BaseHTTPRequestHandler):
         self.send_json(200, body)
 
 
+def _start_sse(self):
+    self.send_response(200)
+    self.send_header("Content-Type", "text/event-stream")
+    self.send_header("Connection", "close")
+    self.end_headers()
+
+
 def _anthropic(self, text, question, stream, mode):
     usage_in, usage_out = len(question.split()), len(text.split())
     if not stream:
         return self.send_json(200, {"type": "message", "role": "assistant", "content": [{"type": "text", "text": text}],
                                     "stop_reason": "end_turn", "usage": {"input_tokens": usage_in, "output_tokens": usage_out}})
-    self.send_response(200)
-    self.send_header("Content-Type", "text/event-stream")
-    self.send_header("Connection", "close")
-    self.end_headers()
+    _start_sse(self)
     events = [("message_start", {"type": "message_start", "message": {"usage": {"input_tokens": usage_in, "output_tokens": 1}}})]
     for i, w in enumerate(text.split(" ")):
         events.append(("content_block_delta", {"type": "content_block_delta", "index": 0,
@@ -188,10 +192,7 @@ def _gemini(self, text, question, stream, mode):
     if not stream:
         return self.send_json(200, {"candidates": [{"content": {"role": "model", "parts": [{"text": text}]}, "finishReason": "STOP"}],
                                     "usageMetadata": usage})
-    self.send_response(200)
-    self.send_header("Content-Type", "text/event-stream")
-    self.send_header("Connection", "close")
-    self.end_headers()
+    _start_sse(self)
     words = text.split(" ")
     for i, w in enumerate(words):
         chunk = {"candidates": [{"content": {"role": "model", "parts": [{"text": w if i == 0 else " " + w}]}}]}

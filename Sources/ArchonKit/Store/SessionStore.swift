@@ -27,6 +27,20 @@ public final class SessionStore: Sendable {
     public convenience init(path: String) throws {
         // Two processes opening a new database at once race to create its schema and switch it to
         // WAL; the loser sees SQLITE_BUSY/LOCKED before any busy timeout applies. Try again briefly.
+        // Creating and migrating the schema happens under an exclusive lock on PATH.lock, so two
+        // processes opening one new database cannot both run the same migration.
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
+            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        }
+        let lock = open(path + ".lock", O_CREAT | O_RDWR, 0o644)
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        defer {
+            if lock >= 0 {
+                flock(lock, LOCK_UN)
+                close(lock)
+            }
+        }
         var attempt = 0
         while true {
             do {
