@@ -22,6 +22,7 @@ public actor Interpreter {
     /// Longest a cell may run (seconds); nil = no limit.
     public private(set) var deadline: Double?
     let recorder: CellRecorder
+    let environment: [String: String]
     /// `streaming`, readable from the layer callback (which runs outside the actor).
     let streamingFlag: LockedValue<Bool>
     let client: ModelClient
@@ -34,6 +35,7 @@ public actor Interpreter {
         self.sessionID = try store.openSession(kind: kind, title: title)
         self.streaming = streaming
         self.streamingFlag = LockedValue(streaming)
+        self.environment = environment
         self.localServer = localServer
         let recorder = CellRecorder(store: store, session: sessionID)
         self.recorder = recorder
@@ -188,6 +190,29 @@ public actor Interpreter {
             var result = CellResult(number: number, output: "forked session \(session) at cell \(upTo) into session \(forked.sessionID): \(cells.count) cell(s) replayed offline\(failed.isEmpty ? "" : ", \(failed.count) did not replay cleanly"); continuing live there")
             result.switchTo = forked
             return result
+
+        case let .datasets(sliceText):
+            let root: URL
+            do { root = try DatasetRegistry.root(environment: environment) } catch { throw ScriptError("\(error)") }
+            guard let sliceText else {
+                var rows: [[String]] = []
+                for e in DatasetRegistry.entries {
+                    let n = (try? DatasetRegistry.load(e.name, root: root).items.count).map(String.init) ?? "unreadable"
+                    rows.append([e.name, n, e.scorer, e.source])
+                }
+                return CellResult(number: number, output: Formatting.table(["dataset", "items", "scorer", "source"], rows)
+                                  + "\n(provenance and licences: \(root.path)/SOURCES.md)")
+            }
+            let slice = try Slice.parse(sliceText)
+            let dataset: Dataset
+            do { dataset = try DatasetRegistry.load(slice.dataset, root: root) } catch { throw ScriptError("\(error)") }
+            let items = try slice.apply(dataset.items)
+            var lines = ["\(slice): \(items.count) of \(dataset.items.count) items (scorer: \(dataset.scorer))"]
+            for item in items.prefix(10) {
+                lines.append("  \(item.id) [\(item.category)] \(Formatting.snippet(item.turns.first ?? "", 70))")
+            }
+            if items.count > 10 { lines.append("  … \(items.count - 10) more") }
+            return CellResult(number: number, output: lines.joined(separator: "\n"))
 
         case .architectures:
             guard !workspace.architectures.isEmpty else {

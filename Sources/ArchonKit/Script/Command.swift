@@ -34,6 +34,8 @@ public enum Command: Sendable, Equatable {
     case rerun(cell: Int)
     /// `fork SESSION:CELL`
     case fork(session: Int64, cell: Int)
+    /// `datasets [SLICE]`
+    case datasets(slice: String?)
 
     /// The command word, as the user typed it (for the store and completion).
     public var word: String {
@@ -54,6 +56,7 @@ public enum Command: Sendable, Equatable {
         case .replay: "replay"
         case .rerun: "rerun"
         case .fork: "fork"
+        case .datasets: "datasets"
         }
     }
 }

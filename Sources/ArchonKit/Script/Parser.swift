@@ -48,6 +48,11 @@ public enum Parser {
             p.index += 1
             command = .set(key: key.text, value: value.text)
         case "sessions": command = .sessions
+        case "datasets":
+            // A slice is written without spaces (math500[0:20]); its tokens are joined back.
+            let rest = p.tokens[p.index...].map(\.text).joined()
+            p.index = p.tokens.count
+            command = .datasets(slice: rest.isEmpty ? nil : rest)
         case "arch": command = try parseArchitecture(&p)
         case "replay":
             let n = try p.integer("a session number, e.g. replay 3 (`sessions` lists them)")
