@@ -124,6 +124,10 @@ public actor Interpreter {
         }
         if Task.isCancelled, result.status == .ok { result.status = .cancelled }
         recorder.flush()
+        let failures = recorder.takeFailures()
+        if !failures.isEmpty {
+            result.output += "\nwarning: \(failures.count) call(s) could not be recorded in \(store.path): \(failures[0])"
+        }
         let measured = ContinuousClock.now - cellClock
         let cellSeconds = result.seconds ?? reported(Double(measured.components.seconds) + Double(measured.components.attoseconds) / 1e18)
         try? store.finishCell(cellID, status: result.status.rawValue, output: result.text, seconds: cellSeconds)
@@ -480,6 +484,16 @@ final class CellRecorder: CallRecorder, @unchecked Sendable {
         lock.unlock()
     }
 
+    private var failures: [String] = []
+
+    /// The calls that could not be written since the last time this was asked.
+    func takeFailures() -> [String] {
+        lock.withLock {
+            defer { failures = [] }
+            return failures
+        }
+    }
+
     /// Holds calls back and writes them in one transaction at `flush()` (used by offline replay,
     /// whose calls are already safe in the recording).
     private var deferred: [CallRecord]?
@@ -493,7 +507,7 @@ final class CellRecorder: CallRecorder, @unchecked Sendable {
             return (p, self.cell)
         }
         do { try store.recordCalls(pending, session: session, cell: cell) } catch {
-            FileHandle.standardError.write(Data("warning: could not record \(pending.count) replayed calls: \(error)\n".utf8))
+            lock.withLock { failures.append("\(pending.count) replayed calls: \(error)") }
         }
     }
 
@@ -517,7 +531,10 @@ final class CellRecorder: CallRecorder, @unchecked Sendable {
             return self.cell
         }
         if held { return }
-        StoreCallRecorder(store: store, session: session, cell: cell).record(call)
+        // A failed write must not take the answer down with it; the cell reports it instead.
+        do { try store.recordCall(call, session: session, cell: cell) } catch {
+            lock.withLock { failures.append("\(call.modelName): \(error)") }
+        }
     }
 }
 

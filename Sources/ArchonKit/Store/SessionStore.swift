@@ -332,26 +332,6 @@ public final class SessionStore: Sendable {
     }
 }
 
-/// Writes the calls of one cell to the store as they finish.
-public struct StoreCallRecorder: CallRecorder {
-    let store: SessionStore
-    let session: Int64
-    let cell: Int64?
-
-    public init(store: SessionStore, session: Int64, cell: Int64?) {
-        self.store = store
-        self.session = session
-        self.cell = cell
-    }
-
-    public func record(_ call: CallRecord) {
-        // A failed write must not take the answer down with it; it is reported on stderr.
-        do { try store.recordCall(call, session: session, cell: cell) } catch {
-            FileHandle.standardError.write(Data("warning: could not record a call: \(error)\n".utf8))
-        }
-    }
-}
-
 extension SessionStore: ResponseCache {
     /// The newest successful answer recorded for `key`, in any session of this database.
     public func lookup(_ key: String) -> CachedResponse? {
