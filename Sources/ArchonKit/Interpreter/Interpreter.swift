@@ -195,6 +195,9 @@ public actor Interpreter {
             result.switchTo = forked
             return result
 
+        case let .bench(target, sliceText, samples):
+            return try await runBench(target: target, sliceText: sliceText, samples: samples, number: number, cell: cell, onToken: onToken)
+
         case let .datasets(sliceText):
             let root: URL
             do { root = try DatasetRegistry.root(environment: environment) } catch { throw ScriptError("\(error)") }

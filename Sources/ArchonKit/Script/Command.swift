@@ -36,6 +36,8 @@ public enum Command: Sendable, Equatable {
     case fork(session: Int64, cell: Int)
     /// `datasets [SLICE]`
     case datasets(slice: String?)
+    /// `bench TARGET SLICE [samples=k]`
+    case bench(target: String, slice: String, samples: Int)
 
     /// The command word, as the user typed it (for the store and completion).
     public var word: String {
@@ -57,6 +59,7 @@ public enum Command: Sendable, Equatable {
         case .rerun: "rerun"
         case .fork: "fork"
         case .datasets: "datasets"
+        case .bench: "bench"
         }
     }
 }

@@ -48,6 +48,32 @@ public enum Parser {
             p.index += 1
             command = .set(key: key.text, value: value.text)
         case "sessions": command = .sessions
+        case "bench":
+            let target = try p.name("a model, an architecture or reference after 'bench', e.g. bench tiny math500[0:20]")
+            guard let first = p.peek, first.kind == .word else {
+                throw p.errorHere("a dataset slice, e.g. math500[0:20] (`datasets` lists them)")
+            }
+            var slice = first.text
+            p.index += 1
+            if let open = p.peek, open.isSymbol("[") {
+                while let t = p.peek {
+                    slice += t.text
+                    p.index += 1
+                    if t.isSymbol("]") { break }
+                }
+            }
+            var samples = 1
+            while let key = p.peek {
+                guard key.kind == .word, key.text == "samples" else {
+                    throw ScriptError("unexpected '\(key.text)' — bench takes samples=K after the slice", source: source, token: key)
+                }
+                p.index += 1
+                try p.symbol("=", "'=' after samples")
+                guard let v = p.peek, let n = Int(v.text), n >= 1 else { throw p.errorHere("a whole number ≥ 1 after samples=") }
+                p.index += 1
+                samples = n
+            }
+            command = .bench(target: target.text, slice: slice, samples: samples)
         case "datasets":
             // A slice is written without spaces (math500[0:20]); its tokens are joined back.
             let rest = p.tokens[p.index...].map(\.text).joined()

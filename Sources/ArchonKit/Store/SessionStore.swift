@@ -170,6 +170,20 @@ public final class SessionStore: Sendable {
         m.registerMigration("v5-cell-seconds") { db in
             try db.alter(table: "cell") { t in t.add(column: "seconds", .double) }
         }
+        m.registerMigration("v6-bench-items") { db in
+            try db.create(table: "benchItem") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("benchKey", .text).notNull()
+                t.belongsTo("session", onDelete: .cascade).notNull()
+                t.belongsTo("cell", onDelete: .cascade)
+                t.column("itemId", .text).notNull()
+                t.column("category", .text).notNull()
+                t.column("answer", .text).notNull()
+                t.column("score", .double).notNull()
+                t.column("detail", .text).notNull()
+            }
+            try db.create(index: "benchItem_key", on: "benchItem", columns: ["benchKey", "itemId"])
+        }
         return m
     }
 
@@ -358,5 +372,35 @@ extension CallRecord {
         cost = k.cost
         attemptLog = k.attemptLog
         cacheKey = k.cacheKey
+    }
+}
+
+/// One scored benchmark item, as stored (so a bench run again with the same key resumes).
+public struct BenchItemRow: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "benchItem"
+    public var id: Int64?
+    public var benchKey: String
+    public var sessionId: Int64
+    public var cellId: Int64?
+    public var itemId: String
+    public var category: String
+    public var answer: String
+    public var score: Double
+    public var detail: String
+}
+
+extension SessionStore {
+    public func recordBenchItem(_ row: BenchItemRow) throws {
+        try pool.write { db in try row.insert(db) }
+    }
+
+    /// Items already scored under `key`, by item id (the newest wins).
+    public func benchItems(key: String) throws -> [String: BenchItemRow] {
+        let rows = try pool.read { db in
+            try BenchItemRow.filter(Column("benchKey") == key).order(Column("id")).fetchAll(db)
+        }
+        var out: [String: BenchItemRow] = [:]
+        for r in rows { out[r.itemId] = r }
+        return out
     }
 }

@@ -1,0 +1,92 @@
+// Scores one answer to one benchmark item; also what the `reference` model answers.
+
+import Foundation
+
+/// How one item scored.
+public struct ItemScore: Sendable, Codable, Equatable {
+    /// 0…1.
+    public var score: Double
+    /// What was compared (extracted answer and method, test outcome).
+    public var detail: String
+}
+
+/// The scorers `bench` can run today: `math` (MATH500, AIME) and `code` (HumanEval, MBPP).
+public enum Scorer {
+    public static let available: Set<String> = ["math", "code"]
+
+    /// The gold answer given as an answer, to check the harness (`bench reference …`).
+    public static func referenceAnswer(_ item: BenchmarkItem, dataset: String) -> String {
+        switch dataset {
+        case "humaneval": return "```python\n" + item.turns[0] + (item.reference ?? "") + "\n```"
+        case "mbpp": return "```python\n" + (item.reference ?? "") + "\n```"
+        default: return "The final answer is $\\boxed{\(item.reference ?? "")}$."
+        }
+    }
+
+    /// The prompt sent for an item.
+    public static func prompt(_ item: BenchmarkItem, dataset: String) -> String {
+        switch dataset {
+        case "humaneval":
+            return "Complete this Python function. Answer with the whole function in a ```python code block.\n\n" + item.turns[0]
+        case "mbpp":
+            return item.turns[0] + "\nAnswer with Python code in a ```python code block. It must pass tests such as:\n"
+                + (item.tests?.split(separator: "\n").first.map(String.init) ?? "")
+        case "math500", "aime":
+            return item.turns[0] + "\n\nGive the final answer in \\boxed{}."
+        default:
+            return item.turns[0]
+        }
+    }
+
+    /// The code in an answer: the last ```python (or plain ```) block, else the whole answer.
+    public static func code(in raw: String) -> String {
+        // "\r\n" is one Character in Swift and would not match \n: make line ends plain first.
+        let answer = raw.replacingOccurrences(of: "\r\n", with: "\n")
+        let blocks = answer.matches(of: #/```(?:python|py)?[^\n]*\n((?:.|\n)*?)```/#).map { String($0.output.1) }
+        return blocks.last ?? answer
+    }
+
+    public static func score(_ answer: String, item: BenchmarkItem, dataset: String, scorer: String,
+                             sandbox: CodeSandbox) -> ItemScore {
+        switch scorer {
+        case "math":
+            guard let (found, method) = MathAnswer.extract(answer) else {
+                return ItemScore(score: 0, detail: "no final answer found")
+            }
+            let ok = MathAnswer.equivalent(found, item.reference ?? "")
+            return ItemScore(score: ok ? 1 : 0, detail: "\(method): \(Formatting.snippet(found, 40)) vs \(Formatting.snippet(item.reference ?? "", 40))")
+        case "code":
+            var program = code(in: answer)
+            if dataset == "humaneval", let entry = item.entryPoint, !program.contains("def \(entry)") {
+                program = item.turns[0] + program
+            }
+            program += "\n\n" + (item.tests ?? "")
+            if dataset == "humaneval", let entry = item.entryPoint { program += "\n\ncheck(\(entry))\n" }
+            let r = sandbox.run(program)
+            let how = r.passed ? "tests passed" : (r.timedOut ? "timed out" : "tests failed: \(Formatting.snippet(r.output.split(separator: "\n").last.map(String.init) ?? "", 60))")
+            return ItemScore(score: r.passed ? 1 : 0, detail: how + (r.networkIsolated ? "" : " (no network isolation here)"))
+        default:
+            return ItemScore(score: 0, detail: "scorer \(scorer) is not available yet")
+        }
+    }
+}
+
+/// Mean with a seeded 95% bootstrap interval.
+public enum Statistics {
+    public static func mean(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count) }
+
+    /// The 2.5th and 97.5th percentiles of `rounds` bootstrap means (seeded: the same every run).
+    public static func bootstrapCI(_ xs: [Double], rounds: Int = 1000, seed: UInt64 = 1) -> (low: Double, high: Double) {
+        guard xs.count > 1 else { return (mean(xs), mean(xs)) }
+        var rng = SeededGenerator(seed: seed)
+        var means: [Double] = []
+        means.reserveCapacity(rounds)
+        for _ in 0..<rounds {
+            var sum = 0.0
+            for _ in 0..<xs.count { sum += xs[Int(rng.next() % UInt64(xs.count))] }
+            means.append(sum / Double(xs.count))
+        }
+        means.sort()
+        return (means[Int(Double(rounds) * 0.025)], means[min(rounds - 1, Int(Double(rounds) * 0.975))])
+    }
+}
