@@ -12,12 +12,13 @@ final class BenchTests: XCTestCase {
     override func tearDown() { dir.remove() }
 
     func testTheReferenceModelScoresFullMarksOnMathAndHumanEval() throws {
-        let r = try archon(["--db", db], stdin: "bench reference math500\nbench reference aime\nbench reference humaneval\n",
+        let r = try archon(["--db", db], stdin: "bench reference math500\nbench reference aime\nbench reference humaneval\nbench reference mixeval_hard[0:1000]\n",
                            directory: repositoryRoot.path)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("math500  311  100.0%  100.0% – 100.0%"), r.stdout)
         XCTAssertTrue(r.stdout.contains("aime        45  100.0%"), r.stdout)
         XCTAssertTrue(r.stdout.contains("humaneval  164  100.0%"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("mixeval_hard[0:1000]  1000  100.0%"), r.stdout)
         XCTAssertTrue(r.stdout.contains("[1] bench reference · math scorer · 311 scored now, 0 resumed · 0 calls"), r.stdout)
     }
 

@@ -10,15 +10,21 @@ public struct ItemScore: Sendable, Codable, Equatable {
     public var detail: String
 }
 
-/// The scorers `bench` can run today: `math` (MATH500, AIME) and `code` (HumanEval, MBPP).
+/// The scorers `bench` can run today: `math` (MATH500, AIME), `code` (HumanEval, MBPP) and `mixeval`
+/// (MixEval-Hard without a judge: chosen option, or a normalised match against any target).
 public enum Scorer {
-    public static let available: Set<String> = ["math", "code"]
+    public static let available: Set<String> = ["math", "code", "mixeval"]
 
     /// The gold answer given as an answer, to check the harness (`bench reference …`).
     public static func referenceAnswer(_ item: BenchmarkItem, dataset: String) -> String {
         switch dataset {
         case "humaneval": return "```python\n" + item.turns[0] + (item.reference ?? "") + "\n```"
         case "mbpp": return "```python\n" + (item.reference ?? "") + "\n```"
+        case "mixeval_hard":
+            if let options = item.options, let i = item.targets?.first.flatMap(Int.init), i < options.count {
+                return "The answer is (\(MixEvalAnswer.letters[i]))."
+            }
+            return item.targets?.first ?? ""
         default: return "The final answer is $\\boxed{\(item.reference ?? "")}$."
         }
     }
@@ -31,6 +37,10 @@ public enum Scorer {
         case "mbpp":
             return item.turns[0] + "\nAnswer with Python code in a ```python code block. It must pass tests such as:\n"
                 + (item.tests?.split(separator: "\n").first.map(String.init) ?? "")
+        case "mixeval_hard":
+            guard let options = item.options else { return item.turns[0] + "\n\nAnswer briefly." }
+            let listed = options.enumerated().map { "(\(MixEvalAnswer.letters[$0])) \($1)" }.joined(separator: "\n")
+            return item.turns[0] + "\n\n" + listed + "\n\nAnswer with the letter of the correct option."
         case "math500", "aime":
             return item.turns[0] + "\n\nGive the final answer in \\boxed{}."
         default:
@@ -65,14 +75,35 @@ public enum Scorer {
             let r = sandbox.run(program)
             let how = r.passed ? "tests passed" : (r.timedOut ? "timed out" : "tests failed: \(Formatting.snippet(r.output.split(separator: "\n").last.map(String.init) ?? "", 60))")
             return ItemScore(score: r.passed ? 1 : 0, detail: how + (r.networkIsolated ? "" : " (no network isolation here)"))
+        case "mixeval":
+            if let options = item.options {
+                let correct = Set((item.targets ?? []).compactMap(Int.init))
+                guard let chosen = MixEvalAnswer.chosenOption(answer, options: options) else {
+                    return ItemScore(score: 0, detail: "no option could be read from the answer")
+                }
+                return ItemScore(score: correct.contains(chosen) ? 1 : 0, detail: "chose (\(MixEvalAnswer.letters[chosen]))")
+            }
+            let ok = MixEvalAnswer.freeFormMatches(answer, targets: item.targets ?? [])
+            return ItemScore(score: ok ? 1 : 0, detail: ok ? "matches a target" : "matches no target (normalised)")
         default:
             return ItemScore(score: 0, detail: "scorer \(scorer) is not available yet")
         }
     }
 }
 
-/// Mean with a seeded 95% bootstrap interval.
+/// Mean with a seeded 95% bootstrap interval; the unbiased pass@k.
 public enum Statistics {
+    /// The unbiased pass@k estimate for one item with `n` samples of which `c` are correct:
+    /// 1 − C(n−c, k) / C(n, k).
+    public static func passAtK(n: Int, c: Int, k: Int) -> Double {
+        guard n >= k, k >= 1 else { return c > 0 ? 1 : 0 }
+        if c <= 0 { return 0 }
+        if n - c < k { return 1 }
+        var product = 1.0
+        for i in (n - c + 1)...n { product *= 1 - Double(k) / Double(i) }
+        return 1 - product
+    }
+
     public static func mean(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count) }
 
     /// The 2.5th and 97.5th percentiles of `rounds` bootstrap means (seeded: the same every run).

@@ -12,7 +12,7 @@ extension Interpreter {
         let dataset: Dataset
         do { dataset = try DatasetRegistry.load(slice.dataset, root: root) } catch { throw ScriptError("\(error)") }
         guard Scorer.available.contains(dataset.scorer) else {
-            throw ScriptError("bench \(dataset.name) needs the \(dataset.scorer) scorer, which is not built yet — math (math500, aime) and code (humaneval, mbpp) are")
+            throw ScriptError("bench \(dataset.name) needs the \(dataset.scorer) scorer, which is not built yet — math (math500, aime), code (humaneval, mbpp) and mixeval (mixeval_hard) are")
         }
         let items = try slice.apply(dataset.items)
 
@@ -102,7 +102,11 @@ extension Interpreter {
                 table.append(["  \(c)", String(r.count), pct(Statistics.mean(s)), "\(pct(ci.low)) – \(pct(ci.high))"])
             }
         }
-        var text = Formatting.table(["slice", "n", "score", "95% CI (bootstrap, 1000)"], table)
+        var text = Formatting.table(["slice", "n", samples > 1 ? "pass@1" : "score", "95% CI (bootstrap, 1000)"], table)
+        if samples > 1 {
+            let passK = rows.map { Statistics.passAtK(n: samples, c: Int(($0.score * Double(samples)).rounded()), k: samples) }
+            text += "\npass@\(samples) (unbiased, \(samples) samples per item): \(pct(Statistics.mean(passK)))"
+        }
         if rows.count < 30 { text += "\nnote: n = \(rows.count) is small; differences under ±\(pct((high - low) / 2)) are not readable here" }
         let per = todo.isEmpty ? "" : " · per item: \(String(format: "%.1f", Double(t.calls) / Double(todo.count))) calls, \((t.prompt + t.completion) / max(1, todo.count)) tokens"
         var result = CellResult(number: number, output: text,

@@ -65,7 +65,7 @@ public enum CommandCatalog {
               details: "Slices: NAME[START:END], NAME[category=C], NAME[sample=N,seed=S] (seeded, the same on every machine); they combine: mt_bench[category=math,0:5]. Provenance: datasets/SOURCES.md.",
               example: "datasets math500[0:3]"),
         .init(name: "bench", usage: "bench TARGET SLICE [samples=K]", summary: "score a model or architecture on a benchmark slice",
-              details: "Items run at once; each is recorded as it finishes, so running the same bench again resumes (finished items are not paid for twice) and Ctrl-C keeps what finished. TARGET `reference` answers with the gold answers, to check the harness. Scorers built so far: math (math500, aime) and code (humaneval, mbpp, in the sandbox).",
+              details: "Items run at once; each is recorded as it finishes, so running the same bench again resumes (finished items are not paid for twice) and Ctrl-C keeps what finished. TARGET `reference` answers with the gold answers, to check the harness. Scorers built so far: math (math500, aime), code (humaneval, mbpp, in the sandbox) and mixeval (mixeval_hard, no judge). samples=K reports pass@1 and the unbiased pass@K.",
               example: "bench tiny math500[0:20]"),
         .init(name: "set", usage: "set KEY VALUE", summary: "change a session setting",
               details: "Settings: cache on|off|refresh (serve a recorded answer to the same request and sample index; on by default), concurrency N (calls in flight at once, all models), deadline SECONDS|off (longest a cell may run; calls in flight are cancelled, finished ones kept), stream on|off (print answers as they arrive on a terminal).",
