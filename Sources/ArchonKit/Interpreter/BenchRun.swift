@@ -107,7 +107,11 @@ extension Interpreter {
             let passK = rows.map { Statistics.passAtK(n: samples, c: Int(($0.score * Double(samples)).rounded()), k: samples) }
             text += "\npass@\(samples) (unbiased, \(samples) samples per item): \(pct(Statistics.mean(passK)))"
         }
-        if rows.count < 30 { text += "\nnote: n = \(rows.count) is small; differences under ±\(pct((high - low) / 2)) are not readable here" }
+        if rows.count < 30 {
+            // With every score alike the bootstrap interval collapses; 1/√n is the honest scale then.
+            let halfWidth = max((high - low) / 2, 1 / Double(rows.count).squareRoot())
+            text += "\nnote: n = \(rows.count) is small; differences under ±\(pct(halfWidth)) are not readable here"
+        }
         let per = todo.isEmpty ? "" : " · per item: \(String(format: "%.1f", Double(t.calls) / Double(todo.count))) calls, \((t.prompt + t.completion) / max(1, todo.count)) tokens"
         var result = CellResult(number: number, output: text,
                                 footer: "[\(number)] bench \(target) · \(dataset.scorer) scorer · \(todo.count) scored now, \(items.count - todo.count) resumed · \(t.calls) calls · \(t.prompt) → \(t.completion) tokens · \(SessionReport.costText(t.cost, unpriced: t.unpriced))\(per) · \(Formatting.duration(reported(seconds)))")
