@@ -13,16 +13,7 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def binary():
-    built = [(os.path.join(ROOT, ".build", k, "archon"), k) for k in ("release", "debug")]
-    built = [b for b in built if os.path.exists(b[0])]
-    if not built:
-        sys.exit("build archon first: swift build -c release")
-    return max(built, key=lambda b: os.path.getmtime(b[0]))  # the newest build
-
+from common import archon as binary
 
 def run_pty(argv, steps, env):
     """Spawns argv in a pty; for each (text_to_send, text_to_wait_for) records the seconds it took."""

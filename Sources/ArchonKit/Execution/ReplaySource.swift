@@ -29,5 +29,4 @@ public final class ReplaySource: @unchecked Sendable {
         }
     }
 
-    public var count: Int { lock.withLock { queues.values.map(\.count).reduce(0, +) } }
 }

@@ -515,12 +515,7 @@ final class CellRecorder: CallRecorder, @unchecked Sendable {
     }
 
     func record(_ call: CallRecord) {
-        let held: Bool = lock.withLock {
-            guard deferred != nil else { return false }
-            deferred!.append(call)
-            return true
-        }
-        let cell: Int64? = lock.withLock {
+        let (held, cell): (Bool, Int64?) = lock.withLock {
             counts.calls += 1
             counts.prompt += call.promptTokens ?? 0
             counts.completion += call.completionTokens ?? 0
@@ -531,7 +526,9 @@ final class CellRecorder: CallRecorder, @unchecked Sendable {
             } else if call.error == nil {
                 counts.unpriced += 1
             }
-            return self.cell
+            guard deferred != nil else { return (false, self.cell) }
+            deferred!.append(call)
+            return (true, self.cell)
         }
         if held { return }
         // A failed write must not take the answer down with it; the cell reports it instead.

@@ -25,13 +25,6 @@ public final class LocalModelServer: @unchecked Sendable {
         self.environment = environment
     }
 
-    /// Whether a server process was started by this object and is still running.
-    public var isRunning: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return process?.isRunning ?? false
-    }
-
     /// The server's OpenAI-compatible base URL (`http://127.0.0.1:PORT/v1`), starting it if needed.
     public func baseURL() async throws -> String {
         if let url = environment["ARCHON_LOCAL_URL"], !url.isEmpty {

@@ -236,12 +236,12 @@ public final class SessionStore: Sendable {
 
     static func insert(_ call: CallRecord, session: Int64, cell: Int64?, _ db: Database) throws -> Int64 {
         let row = CallRow(id: nil, sessionId: session, cellId: cell, modelName: call.modelName,
-                              provider: call.provider, model: call.model, request: call.request,
-                              response: call.response, content: call.content, promptTokens: call.promptTokens,
-                              completionTokens: call.completionTokens, latency: call.latency, error: call.error,
-                              attempts: call.attempts, layer: call.layer, technique: call.technique,
-                              sampleIndex: call.sampleIndex, startedAt: call.startedAt, cached: call.cached,
-                              cost: call.cost, attemptLog: call.attemptLog, cacheKey: call.cacheKey)
+                          provider: call.provider, model: call.model, request: call.request,
+                          response: call.response, content: call.content, promptTokens: call.promptTokens,
+                          completionTokens: call.completionTokens, latency: call.latency, error: call.error,
+                          attempts: call.attempts, layer: call.layer, technique: call.technique,
+                          sampleIndex: call.sampleIndex, startedAt: call.startedAt, cached: call.cached,
+                          cost: call.cost, attemptLog: call.attemptLog, cacheKey: call.cacheKey)
         try row.insert(db)
         return db.lastInsertedRowID
     }
