@@ -12,6 +12,10 @@ The behaviour is chosen by the URL: POST /MODE/v1/chat/completions, where MODE i
   limited-<n>    HTTP 429 with "Retry-After: 1" for the first n requests to this mode, then ok
   counter        answer "echo: <message> #<n>", n counting this mode's requests (answers change)
   keyed          HTTP 401 unless the key (Authorization, x-api-key or x-goog-api-key) is "good-key"
+  judge          a judge: answers in the verdict form the prompt asks for ([[7]], [[A]], [[A>B]], [[1]]);
+                 other prompts get the echo
+  judge-late     a judge that first answers without a verdict and gives it when asked again
+  judge-never    a judge that never gives a verdict
 The same modes answer the Anthropic Messages path (/MODE/v1/messages) and the Gemini path
 (/MODE/v1beta/models/NAME:generateContent or :streamGenerateContent?alt=sse) in their own formats.
 GET /stats returns {"requests": n, "max_in_flight": m}; GET /last returns the last request's path,
@@ -94,6 +98,8 @@ class Handler(BaseHTTPRequestHandler):
             question = next((m["content"] for m in reversed(req.get("messages", [])) if m["role"] == "user"), "")
             stream = bool(req.get("stream"))
         text = "echo: " + question + (f" #{seen + 1}" if mode == "counter" else "")
+        if mode.startswith("judge") and api == "openai":
+            text = judge_reply(mode, req.get("messages", []), text)
         key = self.headers.get("x-api-key") or self.headers.get("x-goog-api-key") or \
             (self.headers.get("Authorization") or "").replace("Bearer ", "")
         if mode.startswith("flaky-") and seen < int(mode[6:]):
@@ -159,6 +165,25 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self.send_json(200, body)
+
+
+def judge_reply(mode, messages, echo):
+    """What a judge says: the verdict form is read from the prompt, as a real judge would."""
+    prompt = "\n".join(m.get("content", "") for m in messages[:2])
+    if "[[rating]]" in prompt:
+        verdict = "Rating: [[7]]"
+    elif "[[A>>B]]" in prompt:
+        verdict = "My final verdict is [[A>B]]"
+    elif "[[A]]" in prompt:
+        verdict = "[[A]]"
+    elif "[[1]]" in prompt:
+        verdict = "[[1]]"
+    else:
+        return echo
+    asked_again = messages[-1].get("content", "").startswith("Your reply did not")
+    if mode == "judge-never" or (mode == "judge-late" and not asked_again):
+        return "Both answers have their merits; it is hard to say."
+    return "The answer is reasonable. " + verdict
 
 
 def _start_sse(self):

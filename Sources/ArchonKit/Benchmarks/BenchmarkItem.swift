@@ -14,11 +14,14 @@ public struct BenchmarkItem: Sendable, Equatable, Codable {
     /// Code tests (HumanEval's `check` program, or MBPP's asserts joined by newlines) and entry point.
     public var tests: String?
     public var entryPoint: String?
+    /// Reference answers turn by turn (MT-Bench's two-turn references); `reference` is the first.
+    public var referenceTurns: [String]?
     /// The baseline answer pairwise judging compares against (AlpacaEval's GPT-4 output).
     public var baseline: String?
 
     public init(id: String, category: String, turns: [String], reference: String? = nil, options: [String]? = nil,
-                targets: [String]? = nil, tests: String? = nil, entryPoint: String? = nil, baseline: String? = nil) {
+                targets: [String]? = nil, tests: String? = nil, entryPoint: String? = nil, baseline: String? = nil,
+                referenceTurns: [String]? = nil) {
         self.id = id
         self.category = category
         self.turns = turns
@@ -28,5 +31,6 @@ public struct BenchmarkItem: Sendable, Equatable, Codable {
         self.tests = tests
         self.entryPoint = entryPoint
         self.baseline = baseline
+        self.referenceTurns = referenceTurns
     }
 }

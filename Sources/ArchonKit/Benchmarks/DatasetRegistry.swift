@@ -6,7 +6,8 @@ import Foundation
 public struct Dataset: Sendable {
     public var name: String
     public var items: [BenchmarkItem]
-    /// The scorer it is meant for (`math`, `mixeval`, `mt_bench_judge`, `pairwise`, `code`).
+    /// The scorer it is meant for: `math`, `code`, `mixeval`/`match`, `judge` (1–10 single-answer grading),
+    /// `pairwise` (win rate against a baseline) or `arena` (five-level verdicts, Bradley–Terry).
     public var scorer: String
     public var source: String
 }
@@ -27,8 +28,8 @@ public enum DatasetRegistry {
     }
 
     public static let entries: [Entry] = [
-        Entry(name: "mt_bench", scorer: "mt_bench_judge", source: "mt_bench/question.jsonl (FastChat)", load: mtBench),
-        Entry(name: "arena_hard", scorer: "pairwise", source: "arena_hard_v0.1/question.jsonl", load: arenaHard),
+        Entry(name: "mt_bench", scorer: "judge", source: "mt_bench/question.jsonl (FastChat)", load: mtBench),
+        Entry(name: "arena_hard", scorer: "arena", source: "arena_hard_v0.1/question.jsonl", load: arenaHard),
         Entry(name: "alpaca_eval", scorer: "pairwise", source: "alpaca_eval/alpaca_eval_gpt4_baseline.json", load: alpacaEval),
         Entry(name: "mixeval_hard", scorer: "mixeval", source: "mixeval_hard/{free-form,multiple-choice}.json", load: mixEval),
         Entry(name: "math500", scorer: "math", source: "math500_aime/en.json (MATH500)", load: { try math($0, sources: ["MATH500"]) }),
@@ -94,17 +95,17 @@ public enum DatasetRegistry {
     }
 
     static func mtBench(_ root: URL) throws -> [BenchmarkItem] {
-        var references: [String: String] = [:]
+        var references: [String: [String]] = [:]
         for r in try jsonLines(root.appendingPathComponent("mt_bench/reference_answer_gpt-4.jsonl")) {
             if let id = string(r["question_id"]), let choices = r["choices"] as? [[String: Any]],
                let turns = choices.first?["turns"] as? [String] {
-                references[id] = turns.joined(separator: "\n\n---\n\n")
+                references[id] = turns
             }
         }
         return try jsonLines(root.appendingPathComponent("mt_bench/question.jsonl")).map { o in
             let id = string(o["question_id"]) ?? "?"
             return BenchmarkItem(id: id, category: o["category"] as? String ?? "", turns: o["turns"] as? [String] ?? [],
-                                 reference: references[id])
+                                 reference: references[id]?.first, referenceTurns: references[id])
         }
     }
 

@@ -10,41 +10,56 @@ public struct ItemScore: Sendable, Codable, Equatable {
     public var detail: String
 }
 
-/// The scorers `bench` can run today: `math` (MATH500, AIME), `code` (HumanEval, MBPP) and `mixeval`
-/// (MixEval-Hard without a judge: chosen option, or a normalised match against any target).
+/// Scores one answer without a judge: `math` (MATH500, AIME), `code` (HumanEval, MBPP, run in the
+/// sandbox) and `mixeval`/`match` (the chosen option, or a normalised match against any target). The
+/// judged scorers (`judge`, `pairwise`, `arena`) are in `JudgedScoring`.
 public enum Scorer {
-    public static let available: Set<String> = ["math", "code", "mixeval"]
+    public static let available: Set<String> = ["math", "code", "mixeval", "match", "judge", "pairwise", "arena"]
+    /// Scorers that need a judge model.
+    public static let judged: Set<String> = ["judge", "pairwise", "arena"]
 
-    /// The gold answer given as an answer, to check the harness (`bench reference …`).
-    public static func referenceAnswer(_ item: BenchmarkItem, dataset: String) -> String {
-        switch dataset {
-        case "humaneval": return "```python\n" + item.turns[0] + (item.reference ?? "") + "\n```"
-        case "mbpp": return "```python\n" + (item.reference ?? "") + "\n```"
-        case "mixeval_hard":
+    /// The gold answer given as an answer, to check the harness (`bench reference …`), turn by turn;
+    /// nil when the item has none (most MT-Bench questions, every Arena-Hard one).
+    public static func referenceAnswer(_ item: BenchmarkItem, dataset: String, scorer: String) -> [String]? {
+        switch scorer {
+        case "code":
+            guard let solution = item.reference else { return nil }
+            // HumanEval's canonical solution is the body that follows the prompt.
+            let whole = dataset == "humaneval" ? item.turns[0] + solution : solution
+            return ["```python\n" + whole + "\n```"]
+        case "mixeval", "match":
             if let options = item.options, let i = item.targets?.first.flatMap(Int.init), i < options.count {
-                return "The answer is (\(MixEvalAnswer.letters[i]))."
+                return ["The answer is (\(MixEvalAnswer.letters[i]))."]
             }
-            return item.targets?.first ?? ""
-        default: return "The final answer is $\\boxed{\(item.reference ?? "")}$."
+            return (item.targets?.first ?? item.reference).map { [$0] }
+        case "math": return item.reference.map { ["The final answer is $\\boxed{\($0)}$."] }
+        case "judge":
+            guard let refs = item.referenceTurns ?? item.reference.map({ [$0] }), refs.count >= item.turns.count else { return nil }
+            return Array(refs.prefix(item.turns.count))
+        default: return item.baseline.map { [$0] }
         }
     }
 
-    /// The prompt sent for an item.
-    public static func prompt(_ item: BenchmarkItem, dataset: String) -> String {
-        switch dataset {
-        case "humaneval":
-            return "Complete this Python function. Answer with the whole function in a ```python code block.\n\n" + item.turns[0]
-        case "mbpp":
-            return item.turns[0] + "\nAnswer with Python code in a ```python code block. It must pass tests such as:\n"
+    /// The prompt sent for turn `turn` of an item.
+    public static func prompt(_ item: BenchmarkItem, dataset: String, scorer: String, turn: Int = 0) -> String {
+        let text = item.turns[turn]
+        guard turn == 0 else { return text }
+        switch (dataset, scorer) {
+        case ("humaneval", _):
+            return "Complete this Python function. Answer with the whole function in a ```python code block.\n\n" + text
+        case ("mbpp", _):
+            return text + "\nAnswer with Python code in a ```python code block. It must pass tests such as:\n"
                 + (item.tests?.split(separator: "\n").first.map(String.init) ?? "")
-        case "mixeval_hard":
-            guard let options = item.options else { return item.turns[0] + "\n\nAnswer briefly." }
+        case (_, "code"):
+            return text + "\n\nAnswer with Python code in a ```python code block."
+        case (_, "mixeval"), (_, "match"):
+            guard let options = item.options else { return dataset == "mixeval_hard" ? text + "\n\nAnswer briefly." : text }
             let listed = options.enumerated().map { "(\(MixEvalAnswer.letters[$0])) \($1)" }.joined(separator: "\n")
-            return item.turns[0] + "\n\n" + listed + "\n\nAnswer with the letter of the correct option."
-        case "math500", "aime":
-            return item.turns[0] + "\n\nGive the final answer in \\boxed{}."
+            return text + "\n\n" + listed + "\n\nAnswer with the letter of the correct option."
+        case (_, "math"):
+            return text + "\n\nGive the final answer in \\boxed{}."
         default:
-            return item.turns[0]
+            return text
         }
     }
 
@@ -56,6 +71,7 @@ public enum Scorer {
         return blocks.last ?? answer
     }
 
+    /// Scores an answer with a scorer that needs no judge.
     public static func score(_ answer: String, item: BenchmarkItem, dataset: String, scorer: String,
                              sandbox: CodeSandbox) -> ItemScore {
         switch scorer {
@@ -67,15 +83,16 @@ public enum Scorer {
             return ItemScore(score: ok ? 1 : 0, detail: "\(method): \(Formatting.snippet(found, 40)) vs \(Formatting.snippet(item.reference ?? "", 40))")
         case "code":
             var program = code(in: answer)
-            if dataset == "humaneval", let entry = item.entryPoint, !program.contains("def \(entry)") {
+            // HumanEval-style items: the answer may give only the body, and the tests define check().
+            if let entry = item.entryPoint, !program.contains("def \(entry)") {
                 program = item.turns[0] + program
             }
             program += "\n\n" + (item.tests ?? "")
-            if dataset == "humaneval", let entry = item.entryPoint { program += "\n\ncheck(\(entry))\n" }
+            if let entry = item.entryPoint, item.tests?.contains("def check(") == true { program += "\n\ncheck(\(entry))\n" }
             let r = sandbox.run(program)
             let how = r.passed ? "tests passed" : (r.timedOut ? "timed out" : "tests failed: \(Formatting.snippet(r.output.split(separator: "\n").last.map(String.init) ?? "", 60))")
             return ItemScore(score: r.passed ? 1 : 0, detail: how + (r.networkIsolated ? "" : " (no network isolation here)"))
-        case "mixeval":
+        case "mixeval", "match":
             if let options = item.options {
                 let correct = Set((item.targets ?? []).compactMap(Int.init))
                 guard let chosen = MixEvalAnswer.chosenOption(answer, options: options) else {

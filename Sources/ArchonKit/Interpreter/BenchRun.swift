@@ -1,61 +1,192 @@
-// `bench TARGET SLICE`: answers every item at once, scores it, records it as it finishes, resumes.
+// `bench TARGET SLICE [samples=K] [judge=MODEL] [baseline=NAME]`: answers every item at once, scores it
+// (with a judge where the benchmark needs one), records it as it finishes, resumes, and prints the table.
 
 import Foundation
 
 extension Interpreter {
-    /// Runs a bench and returns its result table.
-    func runBench(target: String, sliceText: String, samples: Int, number: Int, cell: Int64,
-                  onToken: (@Sendable (String) -> Void)?) async throws -> CellResult {
-        let root: URL
-        do { root = try DatasetRegistry.root(environment: environment) } catch { throw ScriptError("\(error)") }
-        let slice = try Slice.parse(sliceText)
-        let dataset: Dataset
-        do { dataset = try DatasetRegistry.load(slice.dataset, root: root) } catch { throw ScriptError("\(error)") }
-        guard Scorer.available.contains(dataset.scorer) else {
-            throw ScriptError("bench \(dataset.name) needs the \(dataset.scorer) scorer, which is not built yet — math (math500, aime), code (humaneval, mbpp) and mixeval (mixeval_hard) are")
-        }
-        let items = try slice.apply(dataset.items)
+    /// What a name answers with: a model, an architecture or `reference`, turn by turn.
+    typealias Answerer = @Sendable (BenchmarkItem, Int) async throws -> [String]
 
-        // What is being measured decides the resume key: the target's full definition, dataset, samples.
-        let model = workspace.model(target)
-        let arch = workspace.architecture(target)
-        let definition: String
-        if target == "reference" {
-            definition = "reference"
-        } else if let model {
-            definition = model.definition.replacingOccurrences(of: "model \(model.name) = ", with: "")
-        } else if let arch {
-            definition = arch.layers.map { $0.components.map { "\($0.notation()) \($0.model?.definition ?? "")" }.joined(separator: "+") }.joined(separator: "|")
+    /// The full definition behind a bench target (what the resume key is made of), or nil if unknown.
+    func benchDefinition(_ name: String) -> String? {
+        if name == "reference" { return "reference" }
+        if let model = workspace.model(name) { return model.definition.replacingOccurrences(of: "model \(model.name) = ", with: "") }
+        if let arch = workspace.architecture(name) {
+            return arch.layers.map { $0.components.map { "\($0.notation()) \($0.model?.definition ?? "")" }.joined(separator: "+") }.joined(separator: "|")
+        }
+        return nil
+    }
+
+    func unknownTarget(_ name: String, role: String) -> ScriptError {
+        ScriptError("no model or architecture named '\(name)' for \(role)" + (Suggestion.closest(to: name, in: workspace.names + ["reference"])
+            .map { " — did you mean '\($0)'?" } ?? " — define one first (`models`, `archs` list them)"))
+    }
+
+    /// Answers for `name`: a conversation turn by turn (MT-Bench has two turns).
+    func answerer(_ name: String, dataset: Dataset) -> Answerer {
+        let client = self.client
+        let model = workspace.model(name), arch = workspace.architecture(name)
+        let (datasetName, scorer) = (dataset.name, dataset.scorer)
+        return { item, sample in
+            if name == "reference" {
+                guard let gold = Scorer.referenceAnswer(item, dataset: datasetName, scorer: scorer) else {
+                    throw ScriptError("reference has no answer for item \(item.id)")
+                }
+                return gold
+            }
+            var messages: [ChatMessage] = []
+            var answers: [String] = []
+            for t in item.turns.indices {
+                messages.append(.user(Scorer.prompt(item, dataset: datasetName, scorer: scorer, turn: t)))
+                let answer = if let model {
+                    try await client.complete(model: model, messages: messages, sampleIndex: sample).content
+                } else {
+                    try await ArchitectureRunner(client: client).run(arch!, query: messages).answer
+                }
+                answers.append(answer)
+                messages.append(.assistant(answer))
+            }
+            return answers
+        }
+    }
+
+    /// Runs a bench and returns its result table.
+    func runBench(_ request: BenchRequest, number: Int, cell: Int64, onToken: (@Sendable (String) -> Void)?) async throws -> CellResult {
+        let slice = try Slice.parse(request.slice)
+        let dataset: Dataset
+        var root: URL?
+        if let mine = workspace.dataset(slice.dataset) {
+            dataset = mine
         } else {
-            throw ScriptError("no model or architecture named '\(target)'" + (Suggestion.closest(to: target, in: workspace.names + ["reference"])
-                .map { " — did you mean '\($0)'?" } ?? " — define one, or use reference"))
+            do { root = try DatasetRegistry.root(environment: environment) } catch { throw ScriptError("\(error)") }
+            do { dataset = try DatasetRegistry.load(slice.dataset, root: root!) } catch {
+                throw ScriptError("\(error)" + (workspace.datasets.isEmpty ? "" : " (yours: \(workspace.datasets.map(\.name).joined(separator: ", ")))"))
+            }
         }
-        if arch != nil, samples > 1 {
-            throw ScriptError("samples=\(samples) applies to models — an architecture's generators set its own samples")
+        let scorer = dataset.scorer
+        guard Scorer.available.contains(scorer) else { throw ScriptError("bench \(dataset.name): unknown scorer \(scorer)") }
+        var items = try slice.apply(dataset.items)
+        let target = request.target
+        guard let definition = benchDefinition(target) else { throw unknownTarget(target, role: "bench") }
+        if workspace.architecture(target) != nil, request.samples > 1 {
+            throw ScriptError("samples=\(request.samples) applies to models — an architecture's generators set its own samples")
         }
-        let key = SHA256.hex("bench|\(dataset.name)|samples=\(samples)|\(definition)")
+        let judged = Scorer.judged.contains(scorer)
+        if request.samples > 1, judged {
+            throw ScriptError("samples=\(request.samples) is for benchmarks scored right or wrong (math, code, match) — \(dataset.name) is judged; leave samples out")
+        }
+
+        // The judge: required by judged scorers, optional for free-form matching, refused elsewhere.
+        var judgeModel: ModelSpec?
+        if let name = request.judge {
+            guard ["judge", "pairwise", "arena", "mixeval", "match"].contains(scorer) else {
+                throw ScriptError("judge= does not apply to \(dataset.name): its \(scorer) scorer needs no judge — leave judge= out")
+            }
+            guard let m = workspace.model(name) else {
+                if workspace.architecture(name) != nil { throw ScriptError("judge=\(name) is an architecture — a judge must be a model (define one with `model`)") }
+                throw unknownTarget(name, role: "judge=")
+            }
+            judgeModel = m
+        } else if judged {
+            throw ScriptError("bench \(dataset.name) needs judge=MODEL (its \(scorer) scorer asks a model to grade) — e.g. model grader = openai/gpt-4o temperature=0, then bench \(target) \(request.slice) judge=grader")
+        }
+
+        // The baseline of pairwise judging: a model or architecture, else the answers bundled with the data.
+        var baselineAnswerer: Answerer?
+        var baselineDefinition = "bundled"
+        if let name = request.baseline {
+            guard scorer == "pairwise" || scorer == "arena" else {
+                throw ScriptError("baseline= applies to pairwise benchmarks (alpaca_eval, arena_hard) — \(dataset.name) is scored by \(scorer)")
+            }
+            guard let d = benchDefinition(name), name != "reference" else { throw unknownTarget(name, role: "baseline=") }
+            baselineDefinition = d
+            baselineAnswerer = answerer(name, dataset: dataset)
+        } else if scorer == "pairwise" || scorer == "arena", let missing = items.first(where: { $0.baseline == nil }) {
+            throw ScriptError("\(dataset.name) has no bundled baseline answer (item \(missing.id)) — pass baseline=NAME, a model or architecture that answers the same questions")
+        }
+
+        var notes: [String] = []
+        if target == "reference" {
+            let answerable = items.filter { Scorer.referenceAnswer($0, dataset: dataset.name, scorer: scorer) != nil }
+            if answerable.isEmpty {
+                throw ScriptError("reference has no gold answers in \(slice.description) — \(dataset.name == "arena_hard" ? "Arena-Hard has none; bench a model with baseline=NAME instead" : "pick items that have one")")
+            }
+            if answerable.count < items.count {
+                notes.append("reference: \(items.count - answerable.count) of \(items.count) items have no gold answer and are left out")
+            }
+            items = answerable
+        }
+
+        // What is being measured decides the resume key.
+        var keyText = "bench|\(dataset.name)|samples=\(request.samples)|\(definition)"
+        if let judgeModel { keyText += "|judge=\(judgeModel.definition.replacingOccurrences(of: "model \(judgeModel.name) = ", with: ""))" }
+        if scorer == "pairwise" || scorer == "arena" { keyText += "|baseline=\(baselineDefinition)" }
+        if workspace.dataset(dataset.name) != nil {
+            // A user's file can change between runs: its content is part of what is measured.
+            keyText += "|items=" + SHA256.hex(dataset.items.map { "\($0)" }.joined(separator: "\n"))
+        }
+        let key = SHA256.hex(keyText)
         // A replay re-scores every item from the recorded calls instead of resuming, so that its
         // output is the recorded one.
         let done = client.replay.value == nil ? try store.benchItems(key: key) : [:]
         let todo = items.filter { done[$0.id] == nil }
         recorder.resetTotals()
         let start = ContinuousClock.now
-        let progress = BenchProgress(total: items.count, resumed: items.count - todo.count, onToken: streaming ? onToken : nil)
+        let recorder = self.recorder
+        let progress = BenchProgress(total: items.count, resumed: items.count - todo.count, onToken: streaming ? onToken : nil) {
+            let t = recorder.totals()
+            return SessionReport.costText(t.cost, unpriced: t.unpriced)
+        }
         progress.report()
 
-        let client = self.client, store = self.store, sessionID = self.sessionID
+        let store = self.store, sessionID = self.sessionID, datasetName = dataset.name, samples = request.samples
         let sandbox: CodeSandbox = {
             var s = CodeSandbox()
             s.timeout = 10
             return s
         }()
-        let answerOne: @Sendable (BenchmarkItem, Int) async throws -> String = { item, sample in
-            if target == "reference" { return Scorer.referenceAnswer(item, dataset: dataset.name) }
-            let prompt = Scorer.prompt(item, dataset: dataset.name)
-            if let model {
-                return try await client.complete(model: model, messages: [.user(prompt)], sampleIndex: sample).content
+        let answer = answerer(target, dataset: dataset)
+        var scoring: JudgedScoring?
+        if let judgeModel {
+            var prompts: [String: JudgePrompt] = [:]
+            if judged {
+                do { prompts = try JudgePrompts.mtBench(root: root ?? DatasetRegistry.root(environment: environment)) } catch { throw ScriptError("\(error)") }
             }
-            return try await ArchitectureRunner(client: client).run(arch!, query: [.user(prompt)]).answer
+            scoring = JudgedScoring(judge: Judge(client: client, model: judgeModel), prompts: prompts)
+        }
+        let judging = scoring, answerBaseline = baselineAnswerer
+        let scoreOne: @Sendable (BenchmarkItem) async throws -> BenchItemRow = { item in
+            var scores: [Double] = []
+            var details: [String] = []
+            var answers: [String] = []
+            var judgement: Judgement?
+            for s in 0..<samples {
+                let turns = try await answer(item, s)
+                let last = turns.last ?? ""
+                var scored: ItemScore
+                switch scorer {
+                case "judge":
+                    let (sc, j) = try await judging!.single(item, answers: turns)
+                    (scored, judgement) = (sc, j)
+                case "pairwise", "arena":
+                    let other = try await answerBaseline?(item, 0).last ?? item.baseline ?? ""
+                    let (sc, j) = try await judging!.pairwise(item, answer: last, baseline: other, arena: scorer == "arena")
+                    (scored, judgement) = (sc, j)
+                default:
+                    scored = Scorer.score(last, item: item, dataset: datasetName, scorer: scorer, sandbox: sandbox)
+                    if scored.score < 1, item.options == nil, let judging {
+                        let (sc, j) = try await judging.freeForm(item, answer: last)
+                        scored = ItemScore(score: sc.score, detail: scored.detail + "; " + sc.detail)
+                        judgement = j
+                    }
+                }
+                scores.append(scored.score)
+                details.append(scored.detail)
+                answers.append(turns.count > 1 ? turns.enumerated().map { "[turn \($0 + 1)]\n\($1)" }.joined(separator: "\n\n") : last)
+            }
+            return BenchItemRow(id: nil, benchKey: key, sessionId: sessionID, cellId: cell, itemId: item.id, category: item.category,
+                                answer: answers.joined(separator: "\n\n---\n\n"), score: Statistics.mean(scores),
+                                detail: details.joined(separator: " | "), judgement: judgement?.json)
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = 0
@@ -64,19 +195,7 @@ extension Interpreter {
                 let item = todo[next]
                 next += 1
                 group.addTask {
-                    var scores: [Double] = []
-                    var details: [String] = []
-                    var answers: [String] = []
-                    for s in 0..<samples {
-                        let answer = try await answerOne(item, s)
-                        let scored = Scorer.score(answer, item: item, dataset: dataset.name, scorer: dataset.scorer, sandbox: sandbox)
-                        scores.append(scored.score)
-                        details.append(scored.detail)
-                        answers.append(answer)
-                    }
-                    try store.recordBenchItem(BenchItemRow(id: nil, benchKey: key, sessionId: sessionID, cellId: cell, itemId: item.id,
-                                                           category: item.category, answer: answers.joined(separator: "\n\n---\n\n"),
-                                                           score: Statistics.mean(scores), detail: details.joined(separator: " | ")))
+                    try store.recordBenchItem(try await scoreOne(item))
                     progress.finished()
                 }
             }
@@ -87,40 +206,22 @@ extension Interpreter {
 
         let results = try store.benchItems(key: key)
         let rows = items.compactMap { results[$0.id] }
-        let scores = rows.map(\.score)
-        let (low, high) = Statistics.bootstrapCI(scores)
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        var text = BenchTable.render(rows: rows, slice: slice, scorer: scorer, samples: samples,
+                                     baseline: request.baseline ?? (scorer == "pairwise" || scorer == "arena" ? "the bundled baseline" : nil))
+        for n in notes { text += "\nnote: \(n)" }
         let t = recorder.totals()
-        func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
-        var table: [[String]] = [[slice.description, String(rows.count), pct(Statistics.mean(scores)), "\(pct(low)) – \(pct(high))"]]
-        let categories = Dictionary(grouping: rows, by: \.category)
-        if categories.count > 1, categories.count <= 20 {
-            for (c, r) in categories.sorted(by: { $0.key < $1.key }) {
-                let s = r.map(\.score)
-                let ci = Statistics.bootstrapCI(s)
-                table.append(["  \(c)", String(r.count), pct(Statistics.mean(s)), "\(pct(ci.low)) – \(pct(ci.high))"])
-            }
-        }
-        var text = Formatting.table(["slice", "n", samples > 1 ? "pass@1" : "score", "95% CI (bootstrap, 1000)"], table)
-        if samples > 1 {
-            let passK = rows.map { Statistics.passAtK(n: samples, c: Int(($0.score * Double(samples)).rounded()), k: samples) }
-            text += "\npass@\(samples) (unbiased, \(samples) samples per item): \(pct(Statistics.mean(passK)))"
-        }
-        if rows.count < 30 {
-            // With every score alike the bootstrap interval collapses; 1/√n is the honest scale then.
-            let halfWidth = max((high - low) / 2, 1 / Double(rows.count).squareRoot())
-            text += "\nnote: n = \(rows.count) is small; differences under ±\(pct(halfWidth)) are not readable here"
-        }
         let per = todo.isEmpty ? "" : " · per item: \(String(format: "%.1f", Double(t.calls) / Double(todo.count))) calls, \((t.prompt + t.completion) / max(1, todo.count)) tokens"
+        let how = judgeModel.map { " · judge \($0.name)" } ?? ""
         var result = CellResult(number: number, output: text,
-                                footer: "[\(number)] bench \(target) · \(dataset.scorer) scorer · \(todo.count) scored now, \(items.count - todo.count) resumed · \(t.calls) calls · \(t.prompt) → \(t.completion) tokens · \(SessionReport.costText(t.cost, unpriced: t.unpriced))\(per) · \(Formatting.duration(reported(seconds)))")
+                                footer: "[\(number)] bench \(target) · \(scorer) scorer\(how) · \(todo.count) scored now, \(items.count - todo.count) resumed · \(t.calls) calls · \(t.prompt) → \(t.completion) tokens · \(SessionReport.costText(t.cost, unpriced: t.unpriced))\(per) · \(Formatting.duration(reported(seconds)))")
         result.seconds = reported(seconds)
         return result
     }
 }
 
-/// Progress of a bench on a terminal: done/total and an ETA, redrawn in place.
+/// Progress of a bench on a terminal: done/total, ETA and the running cost, redrawn in place.
 final class BenchProgress: @unchecked Sendable {
     private let lock = NSLock()
     private let total: Int
@@ -128,11 +229,13 @@ final class BenchProgress: @unchecked Sendable {
     private var done = 0
     private let start = Date()
     private let onToken: (@Sendable (String) -> Void)?
+    private let cost: @Sendable () -> String
 
-    init(total: Int, resumed: Int, onToken: (@Sendable (String) -> Void)?) {
+    init(total: Int, resumed: Int, onToken: (@Sendable (String) -> Void)?, cost: @escaping @Sendable () -> String) {
         self.total = total
         self.resumed = resumed
         self.onToken = onToken
+        self.cost = cost
     }
 
     func finished() {
@@ -145,10 +248,12 @@ final class BenchProgress: @unchecked Sendable {
         let (d, elapsed) = lock.withLock { (done, Date().timeIntervalSince(start)) }
         let remaining = total - resumed - d
         let eta = d > 0 ? " · ETA \(Formatting.duration(elapsed / Double(d) * Double(remaining)))" : ""
-        onToken("\r  \(resumed + d)/\(total) items\(resumed > 0 ? " (\(resumed) resumed)" : "")\(eta)   ")
+        let width = 20, filled = total > 0 ? (resumed + d) * width / total : width
+        let bar = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
+        onToken("\r  \(bar) \(resumed + d)/\(total) items\(resumed > 0 ? " (\(resumed) resumed)" : "")\(eta) · \(cost())   ")
     }
 
     func end() {
-        onToken?("\r" + String(repeating: " ", count: 60) + "\r")
+        onToken?("\r" + String(repeating: " ", count: 78) + "\r")
     }
 }

@@ -195,8 +195,19 @@ public actor Interpreter {
             result.switchTo = forked
             return result
 
-        case let .bench(target, sliceText, samples):
-            return try await runBench(target: target, sliceText: sliceText, samples: samples, number: number, cell: cell, onToken: onToken)
+        case let .bench(request):
+            return try await runBench(request, number: number, cell: cell, onToken: onToken)
+
+        case let .dataset(spec):
+            let loaded: Dataset
+            do { loaded = try spec.load(relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) } catch {
+                throw ScriptError("\(error)")
+            }
+            let replaced = workspace.define(loaded)
+            let categories = Set(loaded.items.map(\.category)).subtracting([""]).sorted()
+            return CellResult(number: number, output: "dataset \(loaded.name)\(replaced ? " (replaced)" : ""): \(loaded.items.count) items from \(spec.path) · scorer \(loaded.scorer)"
+                + (categories.isEmpty ? "" : " · \(categories.count) categor\(categories.count == 1 ? "y" : "ies"): \(categories.prefix(8).joined(separator: ", "))\(categories.count > 8 ? ", …" : "")")
+                + (Scorer.judged.contains(loaded.scorer) ? "\n(bench it with judge=MODEL\(loaded.scorer == "judge" || loaded.items.allSatisfy { $0.baseline != nil } ? "" : " and baseline=NAME"))" : ""))
 
         case let .datasets(sliceText):
             let root: URL
@@ -207,12 +218,15 @@ public actor Interpreter {
                     let n = (try? DatasetRegistry.load(e.name, root: root).items.count).map(String.init) ?? "unreadable"
                     rows.append([e.name, n, e.scorer, e.source])
                 }
+                for d in workspace.datasets { rows.append([d.name, String(d.items.count), d.scorer, "yours: \(d.source)"]) }
                 return CellResult(number: number, output: Formatting.table(["dataset", "items", "scorer", "source"], rows)
                                   + "\n(provenance and licences: \(root.path)/SOURCES.md)")
             }
             let slice = try Slice.parse(sliceText)
             let dataset: Dataset
-            do { dataset = try DatasetRegistry.load(slice.dataset, root: root) } catch { throw ScriptError("\(error)") }
+            if let mine = workspace.dataset(slice.dataset) { dataset = mine } else {
+                do { dataset = try DatasetRegistry.load(slice.dataset, root: root) } catch { throw ScriptError("\(error)") }
+            }
             let items = try slice.apply(dataset.items)
             var lines = ["\(slice): \(items.count) of \(dataset.items.count) items (scorer: \(dataset.scorer))"]
             for item in items.prefix(10) {

@@ -33,6 +33,22 @@ public struct Workspace: Sendable {
         return false
     }
 
+    /// The user's own datasets (`dataset NAME = "FILE.jsonl" …`), as loaded.
+    public private(set) var datasets: [Dataset] = []
+
+    public func dataset(_ name: String) -> Dataset? { datasets.first { $0.name == name } }
+
+    /// Adds or replaces a dataset; returns whether it replaced one.
+    @discardableResult
+    public mutating func define(_ d: Dataset) -> Bool {
+        if let i = datasets.firstIndex(where: { $0.name == d.name }) {
+            datasets[i] = d
+            return true
+        }
+        datasets.append(d)
+        return false
+    }
+
     /// Every defined name (for completion and suggestions).
     public var names: [String] { models.map(\.name) + architectures.map(\.name) }
 }

@@ -36,8 +36,10 @@ public enum Command: Sendable, Equatable {
     case fork(session: Int64, cell: Int)
     /// `datasets [SLICE]`
     case datasets(slice: String?)
-    /// `bench TARGET SLICE [samples=k]`
-    case bench(target: String, slice: String, samples: Int)
+    /// `bench TARGET SLICE [samples=K] [judge=MODEL] [baseline=NAME]`
+    case bench(BenchRequest)
+    /// `dataset NAME = "FILE.jsonl" prompt=FIELD …` — a user's own JSONL file as a dataset
+    case dataset(UserDatasetSpec)
 
     /// The command word, as the user typed it (for the store and completion).
     public var word: String {
@@ -60,6 +62,7 @@ public enum Command: Sendable, Equatable {
         case .fork: "fork"
         case .datasets: "datasets"
         case .bench: "bench"
+        case .dataset: "dataset"
         }
     }
 }

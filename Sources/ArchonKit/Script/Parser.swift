@@ -62,18 +62,30 @@ public enum Parser {
                     if t.isSymbol("]") { break }
                 }
             }
-            var samples = 1
+            var request = BenchRequest(target: target.text, slice: slice)
+            var seen: Set<String> = []
             while let key = p.peek {
-                guard key.kind == .word, key.text == "samples" else {
-                    throw ScriptError("unexpected '\(key.text)' — bench takes samples=K after the slice", source: source, token: key)
+                guard key.kind == .word, BenchRequest.optionKeys.contains(key.text) else {
+                    throw ScriptError("unexpected '\(key.text)' — bench takes samples=K, judge=MODEL and baseline=NAME after the slice"
+                                      + (key.kind == .word ? Suggestion.hint(for: key.text, in: BenchRequest.optionKeys) : ""),
+                                      source: source, token: key)
                 }
                 p.index += 1
-                try p.symbol("=", "'=' after samples")
-                guard let v = p.peek, let n = Int(v.text), n >= 1 else { throw p.errorHere("a whole number ≥ 1 after samples=") }
-                p.index += 1
-                samples = n
+                guard seen.insert(key.text).inserted else {
+                    throw ScriptError("'\(key.text)' is given twice — keep one", source: source, token: key)
+                }
+                try p.symbol("=", "'=' after \(key.text)")
+                switch key.text {
+                case "samples":
+                    guard let v = p.peek, let n = Int(v.text), n >= 1 else { throw p.errorHere("a whole number ≥ 1 after samples=") }
+                    p.index += 1
+                    request.samples = n
+                case "judge": request.judge = try p.name("a model name after judge=, e.g. judge=grader").text
+                default: request.baseline = try p.name("a model or architecture after baseline=, e.g. baseline=tiny").text
+                }
             }
-            command = .bench(target: target.text, slice: slice, samples: samples)
+            command = .bench(request)
+        case "dataset": command = try parseDataset(&p)
         case "datasets":
             // A slice is written without spaces (math500[0:20]); its tokens are joined back.
             let rest = p.tokens[p.index...].map(\.text).joined()
@@ -126,6 +138,32 @@ public enum Parser {
         }
         try p.expectEnd()
         return command
+    }
+
+    static func parseDataset(_ p: inout Cursor) throws(ScriptError) -> Command {
+        let name = try p.name("a name for the dataset, e.g. dataset mine = \"questions.jsonl\" prompt=question answer=answer")
+        try p.symbol("=", "'=' after the dataset name, e.g. dataset \(name.text) = \"questions.jsonl\" prompt=question")
+        let path = try p.string("the JSONL file in quotes, e.g. dataset \(name.text) = \"questions.jsonl\" prompt=question")
+        var spec = UserDatasetSpec(name: name.text, path: path.text)
+        var seen: Set<String> = []
+        while let key = p.peek {
+            guard key.kind == .word else { throw ScriptError("expected key=FIELD, e.g. prompt=question", source: p.source, token: key) }
+            p.index += 1
+            try p.symbol("=", "'=' after '\(key.text)', e.g. \(key.text)=FIELD")
+            guard let value = p.peek, value.kind != .symbol else { throw p.errorHere("a field name after '\(key.text)='") }
+            p.index += 1
+            guard seen.insert(key.text).inserted else {
+                throw ScriptError("'\(key.text)' is given twice — keep one", source: p.source, token: key)
+            }
+            do { try spec.set(key.text, value.text) } catch {
+                throw ScriptError(error.message, source: p.source, token: error.isKey ? key : value)
+            }
+        }
+        do { try spec.validate() } catch { throw ScriptError(error.message, source: p.source, token: name) }
+        if DatasetRegistry.names.contains(name.text) {
+            throw ScriptError("'\(name.text)' is a bundled dataset — give yours another name", source: p.source, token: name)
+        }
+        return .dataset(spec)
     }
 
     static func parseModel(_ p: inout Cursor) throws(ScriptError) -> Command {

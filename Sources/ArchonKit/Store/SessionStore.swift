@@ -184,6 +184,9 @@ public final class SessionStore: Sendable {
             }
             try db.create(index: "benchItem_key", on: "benchItem", columns: ["benchKey", "itemId"])
         }
+        m.registerMigration("v7-bench-judgement") { db in
+            try db.alter(table: "benchItem") { t in t.add(column: "judgement", .text) }
+        }
         return m
     }
 
@@ -387,6 +390,8 @@ public struct BenchItemRow: Codable, Sendable, FetchableRecord, PersistableRecor
     public var answer: String
     public var score: Double
     public var detail: String
+    /// What a judge said (JSON of `Judgement`); nil for scorers without a judge.
+    public var judgement: String?
 }
 
 extension SessionStore {

@@ -1,0 +1,52 @@
+// A judge model asked for a verdict: the prompt, a strict parse, and up to two follow-ups when the
+// reply has no usable verdict. A judge that never answers in form leaves the item unscored.
+
+import Foundation
+
+/// What one judging came to.
+public struct JudgeOutcome<Value: Sendable>: Sendable {
+    public var value: Value?
+    /// Calls made (1 when the first reply parsed).
+    public var attempts: Int
+    /// Why each reply that did not parse was refused.
+    public var problems: [String]
+    public var lastReply: String
+}
+
+/// Asks a judge model and parses its verdict strictly.
+public struct Judge: Sendable {
+    public var client: ModelClient
+    public var model: ModelSpec
+    public var maxAttempts = 3
+
+    public init(client: ModelClient, model: ModelSpec) {
+        self.client = client
+        self.model = model
+    }
+
+    /// Sends the prompt; when the reply has no verdict, shows the judge its reply and asks again for
+    /// the verdict alone (`example` shows the form), up to `maxAttempts` calls in all.
+    public func ask<Value: Sendable>(_ prompt: JudgePrompt, values: [String: String], example: String,
+                                     parse: (String) -> Result<Value, VerdictError>) async throws -> JudgeOutcome<Value> {
+        var messages: [ChatMessage] = []
+        if let s = prompt.system, !s.isEmpty { messages.append(.system(s)) }
+        messages.append(.user(prompt.fill(values)))
+        // Judges grade at temperature 0 unless the judge model says otherwise, as MT-Bench does.
+        let parameters = GenerationParameters(temperature: model.parameters.temperature ?? 0)
+        var problems: [String] = []
+        var reply = ""
+        for attempt in 1...maxAttempts {
+            reply = try await client.complete(model: model, messages: messages, parameters: parameters,
+                                              context: CallContext(technique: "judge")).content
+            switch parse(reply) {
+            case .success(let v): return JudgeOutcome(value: v, attempts: attempt, problems: problems, lastReply: reply)
+            case .failure(let e):
+                problems.append(e.description)
+                messages.append(.assistant(reply))
+                messages.append(.user("Your reply did not end with a verdict in the required format (\(e.description)). "
+                    + "Reply with the verdict only, exactly in that format, for example: \(example)"))
+            }
+        }
+        return JudgeOutcome(value: nil, attempts: maxAttempts, problems: problems, lastReply: reply)
+    }
+}

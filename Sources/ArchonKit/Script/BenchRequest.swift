@@ -1,0 +1,25 @@
+// What a `bench` line asks for: a target, a slice and the options that change what is measured.
+
+/// `bench TARGET SLICE [samples=K] [judge=MODEL] [baseline=NAME]`
+public struct BenchRequest: Sendable, Equatable {
+    /// A model, an architecture or `reference`.
+    public var target: String
+    /// The slice as written, e.g. `math500[0:20]`.
+    public var slice: String
+    /// Samples per item (pass@k); models only.
+    public var samples: Int = 1
+    /// The model that grades answers (MT-Bench, Arena-Hard, AlpacaEval; optional for MixEval-Hard).
+    public var judge: String?
+    /// What pairwise judging compares against: a model or architecture that answers the same items.
+    public var baseline: String?
+
+    public init(target: String, slice: String, samples: Int = 1, judge: String? = nil, baseline: String? = nil) {
+        self.target = target
+        self.slice = slice
+        self.samples = samples
+        self.judge = judge
+        self.baseline = baseline
+    }
+
+    public static let optionKeys = ["samples", "judge", "baseline"]
+}

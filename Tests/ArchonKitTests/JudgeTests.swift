@@ -1,0 +1,159 @@
+// Judged scoring on hand-made cases: strict verdict parsing, the judge prompts, Bradley–Terry, and a
+// user's own JSONL dataset read through a field mapping.
+
+import ArchonKit
+import ArchonTestSupport
+import XCTest
+
+final class JudgeTests: XCTestCase {
+    func testRatingsAreReadStrictly() {
+        XCTAssertEqual(try Verdict.rating("Good answer.\nRating: [[7]]").get(), 7)
+        XCTAssertEqual(try Verdict.rating("Rating: [[ 8.5 ]]").get(), 8.5)
+        XCTAssertEqual(try Verdict.rating("[[6]] … so, again, Rating: [[6]]").get(), 6, "the same rating twice is one rating")
+        XCTAssertThrowsError(try Verdict.rating("Rating: [[5]] at first, but then Rating: [[7]]").get(), "two different ratings are not guessed between")
+        XCTAssertThrowsError(try Verdict.rating("Rating: [[11]]").get())
+        XCTAssertThrowsError(try Verdict.rating("Rating: [[0]]").get())
+        XCTAssertThrowsError(try Verdict.rating("I would give it a 7 out of 10.").get(), "no bracketed rating, no score")
+        XCTAssertThrowsError(try Verdict.rating("Rating: [7]").get(), "single brackets are not the asked-for form")
+        XCTAssertThrowsError(try Verdict.rating("").get())
+    }
+
+    func testPairwiseVerdicts() {
+        XCTAssertEqual(try Verdict.preference("Assistant A is clearer. [[A]]").get(), "A")
+        XCTAssertEqual(try Verdict.preference("Equal. [[C]]").get(), "C")
+        XCTAssertThrowsError(try Verdict.preference("[[A]] or maybe [[B]]").get())
+        XCTAssertThrowsError(try Verdict.preference("A is better").get())
+        XCTAssertEqual(try Verdict.arena("My final verdict is [[B>>A]].").get(), "B>>A")
+        XCTAssertEqual(try Verdict.arena("My final verdict is [[A = B]]").get(), "A=B")
+        XCTAssertThrowsError(try Verdict.arena("[[A>B]] then [[B>A]]").get())
+        XCTAssertThrowsError(try Verdict.arena("[[A]]").get(), "an MT-Bench label is not an Arena-Hard verdict")
+        XCTAssertEqual(try Verdict.grade("Same final answer. [[1]]").get(), 1)
+        XCTAssertThrowsError(try Verdict.grade("[[2]]").get())
+    }
+
+    func testArenaVerdictsBecomeWeightedBattles() {
+        XCTAssertEqual(Battle.arena(first: "m", second: "b", label: "A>>B"), Battle(a: "m", b: "b", outcome: 1, weight: 3))
+        XCTAssertEqual(Battle.arena(first: "m", second: "b", label: "B>A"), Battle(a: "m", b: "b", outcome: 0, weight: 1))
+        XCTAssertEqual(Battle.arena(first: "m", second: "b", label: "A=B")?.outcome, 0.5)
+        XCTAssertNil(Battle.arena(first: "m", second: "b", label: "C"))
+    }
+
+    func testTheMTBenchPromptsFillEverySlotAndLeaveAnswersAlone() throws {
+        let prompts = try JudgePrompts.mtBench(root: repositoryRoot.appendingPathComponent("datasets"))
+        let values = ["question": "Q1", "answer": "an answer that mentions {answer_b} literally", "question_1": "Q1", "answer_1": "A1",
+                      "question_2": "Q2", "answer_2": "A2", "ref_answer_1": "R1", "ref_answer_2": "R2", "answer_a": "AA", "answer_b": "BB"]
+        for name in ["single-v1", "single-math-v1", "single-v1-multi-turn", "single-math-v1-multi-turn", "pair-v2"] {
+            let p = try XCTUnwrap(prompts[name])
+            XCTAssertTrue(p.slots.isSubset(of: Set(values.keys)), "\(name) has slots the judge does not fill: \(p.slots)")
+            let filled = p.fill(values)
+            for slot in p.slots where slot != "answer" { XCTAssertFalse(filled.contains("{\(slot)}"), "\(name): {\(slot)} left unfilled") }
+            XCTAssertTrue(p.template.contains("[[") || (p.system ?? "").contains("[["), "\(name) asks for a bracketed verdict")
+        }
+        XCTAssertTrue(prompts["single-v1"]!.fill(values).contains("an answer that mentions {answer_b} literally"))
+        XCTAssertTrue(prompts["single-math-v1-multi-turn"]!.fill(values).contains("R2"))
+        XCTAssertEqual(JudgePrompts.arena.slots, ["question", "answer_a", "answer_b"])
+    }
+
+    func testBradleyTerryFitsTheMaximumLikelihoodStrengths() {
+        // Two players: the fitted win chance is the weighted win share, ties half to each side.
+        let two = [Battle(a: "m", b: "base", outcome: 1), Battle(a: "m", b: "base", outcome: 1, weight: 3),
+                   Battle(a: "m", b: "base", outcome: 0), Battle(a: "m", b: "base", outcome: 0.5)]
+        let s = BradleyTerry.fit(two)
+        XCTAssertEqual(BradleyTerry.winRate("m", against: "base", s), 4.5 / 6, accuracy: 1e-9)
+
+        // Three players: at the maximum every player's expected wins equal its actual wins.
+        var battles: [Battle] = []
+        for _ in 0..<7 { battles.append(Battle(a: "x", b: "y", outcome: 1)) }
+        for _ in 0..<3 { battles.append(Battle(a: "x", b: "y", outcome: 0)) }
+        for _ in 0..<4 { battles.append(Battle(a: "y", b: "z", outcome: 1)) }
+        for _ in 0..<4 { battles.append(Battle(a: "y", b: "z", outcome: 0.5)) }
+        for _ in 0..<2 { battles.append(Battle(a: "z", b: "x", outcome: 1)) }
+        for _ in 0..<6 { battles.append(Battle(a: "z", b: "x", outcome: 0)) }
+        let p = BradleyTerry.fit(battles)
+        for player in ["x", "y", "z"] {
+            var actual = 0.0, expected = 0.0
+            for b in battles where b.a == player || b.b == player {
+                let other = b.a == player ? b.b : b.a
+                actual += b.a == player ? b.outcome : 1 - b.outcome
+                expected += p[player]! / (p[player]! + p[other]!)
+            }
+            XCTAssertEqual(actual, expected, accuracy: 1e-6, player)
+        }
+        XCTAssertGreaterThan(p["x"]!, p["y"]!)
+        XCTAssertGreaterThan(p["y"]!, p["z"]!)
+
+        let rates = BradleyTerry.winRates(two, anchor: "base", rounds: 100, seed: 3)
+        let m = try! XCTUnwrap(rates["m"])
+        XCTAssertEqual(m.rate, 0.75, accuracy: 1e-9)
+        XCTAssertLessThanOrEqual(m.low, m.rate)
+        XCTAssertGreaterThanOrEqual(m.high, m.rate)
+        XCTAssertEqual(BradleyTerry.winRates(two, anchor: "base", rounds: 100, seed: 3)["m"]!.low, m.low, "seeded: the same every run")
+        XCTAssertEqual(BradleyTerry.fit([Battle(a: "m", b: "base", outcome: 0)])["m"], 0, "never won: strength 0, not a crash")
+    }
+
+    func testAUsersJSONLFileThroughAFieldMapping() throws {
+        let dir = TempDir()
+        defer { dir.remove() }
+        let lines = [#"{"meta": {"q": "What is 2+2?", "topic": "arith"}, "gold": 4}"#, "",
+                     #"{"meta": {"q": "Capital of France?", "topic": "geo"}, "gold": "Paris"}"#]
+        try lines.joined(separator: "\n").write(toFile: dir.path("q.jsonl"), atomically: true, encoding: .utf8)
+        var spec = UserDatasetSpec(name: "mine", path: "q.jsonl")
+        try spec.set("prompt", "meta.q")
+        try spec.set("answer", "gold")
+        try spec.set("category", "meta.topic")
+        try spec.validate()
+        XCTAssertEqual(spec.effectiveScorer, "match")
+        let d = try spec.load(relativeTo: dir.url)
+        XCTAssertEqual(d.items.map(\.id), ["1", "3"], "ids are line numbers; blank lines skipped")
+        XCTAssertEqual(d.items.map(\.turns), [["What is 2+2?"], ["Capital of France?"]])
+        XCTAssertEqual(d.items.map(\.targets), [["4"], ["Paris"]])
+        XCTAssertEqual(d.items.map(\.category), ["arith", "geo"])
+
+        // Multiple choice: the answer letter becomes the option index.
+        try #"[{"question": "Pick blue", "choices": ["red", "blue"], "key": "B"}]"#.write(toFile: dir.path("mc.json"), atomically: true, encoding: .utf8)
+        var mc = UserDatasetSpec(name: "mc", path: "mc.json")
+        try mc.set("prompt", "question")
+        try mc.set("options", "choices")
+        try mc.set("answer", "key")
+        XCTAssertEqual(try mc.load(relativeTo: dir.url).items.first?.targets, ["1"])
+
+        // Errors name the file, the line and the fix.
+        try "{\"q\": \"fine\"}\nnot json\n".write(toFile: dir.path("bad.jsonl"), atomically: true, encoding: .utf8)
+        var bad = UserDatasetSpec(name: "bad", path: "bad.jsonl")
+        try bad.set("prompt", "q")
+        XCTAssertThrowsError(try bad.load(relativeTo: dir.url)) { XCTAssertTrue("\($0)".contains("bad.jsonl line 2 is not a JSON object"), "\($0)") }
+        var missing = UserDatasetSpec(name: "m", path: "q.jsonl")
+        try missing.set("prompt", "question")
+        XCTAssertThrowsError(try missing.load(relativeTo: dir.url)) {
+            XCTAssertTrue("\($0)".contains("q.jsonl line 1 has no field 'question' (for prompt=) — its fields: gold, meta"), "\($0)")
+        }
+        XCTAssertThrowsError(try UserDatasetSpec(name: "x", path: "nope.jsonl").load(relativeTo: dir.url)) {
+            XCTAssertTrue("\($0)".contains("cannot read nope.jsonl"), "\($0)")
+        }
+        var noPrompt = UserDatasetSpec(name: "x", path: "q.jsonl")
+        try noPrompt.set("answer", "gold")
+        XCTAssertThrowsError(try noPrompt.validate())
+        var math = UserDatasetSpec(name: "x", path: "q.jsonl")
+        try math.set("prompt", "meta.q")
+        try math.set("scorer", "math")
+        XCTAssertThrowsError(try math.validate()) { XCTAssertTrue(($0 as! UserDatasetSpec.SpecError).message.contains("needs answer=FIELD")) }
+        XCTAssertThrowsError(try math.set("scorer", "maths")) { XCTAssertTrue(($0 as! UserDatasetSpec.SpecError).message.contains("did you mean 'math'")) }
+    }
+
+    func testBenchAndDatasetLinesParse() throws {
+        XCTAssertEqual(try Parser.parse("bench tiny mt_bench[category=math] judge=grader"),
+                       .bench(BenchRequest(target: "tiny", slice: "mt_bench[category=math]", judge: "grader")))
+        XCTAssertEqual(try Parser.parse("bench tiny arena_hard[sample=5,seed=2] baseline=base judge=g"),
+                       .bench(BenchRequest(target: "tiny", slice: "arena_hard[sample=5,seed=2]", judge: "g", baseline: "base")))
+        XCTAssertThrowsError(try Parser.parse("bench tiny mt_bench judges=g")) { XCTAssertTrue("\($0)".contains("did you mean 'judge'"), "\($0)") }
+        XCTAssertThrowsError(try Parser.parse("bench tiny mt_bench judge=g judge=h")) { XCTAssertTrue("\($0)".contains("given twice"), "\($0)") }
+        guard case .dataset(let spec)? = try Parser.parse(#"dataset mine = "q.jsonl" prompt=meta.q answer=gold scorer=math"#) else {
+            return XCTFail("not a dataset command")
+        }
+        XCTAssertEqual(spec.fields, ["prompt": "meta.q", "answer": "gold"])
+        XCTAssertEqual(spec.scorer, "math")
+        XCTAssertThrowsError(try Parser.parse(#"dataset mine = "q.jsonl" answer=gold"#)) { XCTAssertTrue("\($0)".contains("prompt=FIELD or turns=FIELD"), "\($0)") }
+        XCTAssertThrowsError(try Parser.parse(#"dataset math500 = "q.jsonl" prompt=q"#)) { XCTAssertTrue("\($0)".contains("is a bundled dataset"), "\($0)") }
+        XCTAssertThrowsError(try Parser.parse(#"dataset mine = "q.jsonl" promt=q"#)) { XCTAssertTrue("\($0)".contains("did you mean 'prompt'"), "\($0)") }
+    }
+}
