@@ -25,13 +25,13 @@ final class BenchTests: XCTestCase {
     func testTheLocalModelOnASliceThenResume() throws {
         let script = "model tiny = local/smollm2 temperature=0 max_tokens=64\nbench tiny math500[0:3]\nbench tiny math500[0:3]\nbench tiny humaneval[0:2]\nbench tiny mt_bench[0:2]\n"
         let r = try archon(["--db", db], stdin: script, directory: repositoryRoot.path)
-        XCTAssertEqual(r.status, 1, "mt_bench has no scorer yet")
+        XCTAssertEqual(r.status, 1, "mt_bench without a judge fails its cell")
         XCTAssertTrue(r.stdout.contains("[2] bench tiny · math scorer · 3 scored now, 0 resumed · 3 calls"), r.stdout)
         XCTAssertTrue(r.stdout.contains("[3] bench tiny · math scorer · 0 scored now, 3 resumed · 0 calls"), r.stdout)
         XCTAssertTrue(r.stdout.contains("math500[0:3]  3"), r.stdout)
         XCTAssertTrue(r.stdout.contains("note: n = 3 is small"), r.stdout)
         XCTAssertTrue(r.stdout.contains("[4] bench tiny · code scorer · 2 scored now"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("error: bench mt_bench needs the mt_bench_judge scorer, which is not built yet"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("error: bench mt_bench needs judge=MODEL (its judge scorer asks a model to grade)"), r.stdout)
         let store = try SessionStore(path: db)
         XCTAssertEqual(try store.session(1).calls, 5, "the resumed bench paid for nothing")
     }
@@ -64,5 +64,110 @@ final class BenchTests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.stdout)
         XCTAssertTrue(again.stdout.contains("math500[0:20]  20"), again.stdout)
         XCTAssertEqual(try server.stats().requests - before, 20 - calls, "finished items and calls were not paid for again")
+    }
+
+    /// Judged benchmarks against the fake server's judge modes, so verdicts are known in advance.
+    func testJudgedBenchmarksWithAScriptedJudge() throws {
+        let server = try FakeServer()
+        defer { server.stop() }
+        let script = """
+        model ans = compatible/a base_url=\(server.baseURL("judge"))
+        model j = compatible/j base_url=\(server.baseURL("judge"))
+        model late = compatible/l base_url=\(server.baseURL("judge-late"))
+        model never = compatible/n base_url=\(server.baseURL("judge-never"))
+        bench ans mt_bench[0:3] judge=j
+        bench ans mt_bench[category=math,0:2] judge=late
+        bench ans mt_bench[3:5] judge=never
+        bench ans alpaca_eval[0:4] judge=j
+        bench ans arena_hard[0:3] judge=j baseline=ans
+        bench ans mt_bench[0:3] judge=j
+        bench reference mt_bench[category=math,0:2] judge=j
+        bench ans mt_bench[0:2]
+        bench ans math500[0:2] judge=j
+        bench ans arena_hard[0:2] judge=j
+        bench reference arena_hard[0:2] judge=j
+        bench ans mt_bench[0:2] judge=ans2
+        bench ans alpaca_eval[0:2] judge=j samples=2
+
+        """
+        let r = try archon(["--db", db], stdin: script, directory: repositoryRoot.path)
+        let out = r.stdout
+        // MT-Bench: both turns rated; the judge's "Rating: [[7]]" read; 2 answers + 2 judgings per item.
+        XCTAssertTrue(out.contains("mt_bench[0:3]  3  7.00          7.00 – 7.00               7.00    7.00"), out)
+        XCTAssertTrue(out.contains("[5] bench ans · judge scorer · judge j · 3 scored now, 0 resumed · 12 calls"), out)
+        // A judge that answers only when asked again: scored, and every follow-up is a recorded call.
+        XCTAssertTrue(out.contains("mt_bench[0:2,category=math]  2  7.00"), out)
+        XCTAssertTrue(out.contains("[6] bench ans · judge scorer · judge late · 2 scored now, 0 resumed · 12 calls"), out)
+        // A judge that never answers in form: unscored, said so, never a made-up score.
+        XCTAssertTrue(out.contains("mt_bench[3:5]: no item scored"), out)
+        XCTAssertTrue(out.contains("note: 2 item(s) unscored and left out"), out)
+        XCTAssertTrue(out.contains("[7] bench ans · judge scorer · judge never · 2 scored now, 0 resumed · 16 calls"), out)
+        // Pairwise in both orders: a judge that always prefers A shows its position bias as 50%.
+        XCTAssertNotNil(out.firstMatch(of: #/alpaca_eval\[0:4\] +4 +50\.0%/#), out)
+        XCTAssertTrue(out.contains("games (both orders): 4 won · 0 tied · 4 lost · same verdict in both orders on 0 of 4 items"), out)
+        XCTAssertTrue(out.contains("[8] bench ans · pairwise scorer · judge j · 4 scored now, 0 resumed · 12 calls"), out)
+        XCTAssertNotNil(out.firstMatch(of: #/arena_hard\[0:3\] +3 +50\.0%/#), out)
+        XCTAssertTrue(out.contains("win rate vs ans (Bradley–Terry)"), out)
+        // Resumed: nothing paid twice.
+        XCTAssertTrue(out.contains("[10] bench ans · judge scorer · judge j · 0 scored now, 3 resumed · 0 calls"), out)
+        XCTAssertTrue(out.contains("[11] bench reference · judge scorer · judge j · 2 scored now, 0 resumed · 4 calls"), out)
+        XCTAssertTrue(out.contains("error: bench mt_bench needs judge=MODEL"), out)
+        XCTAssertTrue(out.contains("error: judge= does not apply to math500"), out)
+        XCTAssertTrue(out.contains("error: arena_hard has no bundled baseline answer"), out)
+        XCTAssertTrue(out.contains("error: reference has no gold answers in arena_hard[0:2] — Arena-Hard has none"), out)
+        XCTAssertTrue(out.contains("error: no model or architecture named 'ans2' for judge= — did you mean 'ans'?"), out)
+        XCTAssertTrue(out.contains("error: samples=2 is for benchmarks scored right or wrong"), out)
+
+        // What the judge was shown: MT-Bench's own prompts, the reference answer for math, the second
+        // turn asked with the first turn's answer in the conversation.
+        let store = try SessionStore(path: db)
+        let session = try store.cells(session: 1)
+        let mathCell = try XCTUnwrap(session.first { $0.number == 6 })
+        let calls = try store.calls(cell: mathCell.id!)
+        let judgeCalls = calls.filter { $0.technique == "judge" }
+        XCTAssertEqual(judgeCalls.count, 8)
+        XCTAssertTrue(judgeCalls.contains { $0.request.contains("[The Start of Reference Answer]") }, "turn 1 with the reference")
+        XCTAssertTrue(judgeCalls.contains { $0.request.contains("### Reference answer:") }, "turn 2 with both references")
+        XCTAssertTrue(judgeCalls.contains { $0.request.contains("Your reply did not end with a verdict") })
+        let secondTurns = calls.filter { $0.technique == nil && $0.request.contains("\"assistant\"") }
+        XCTAssertEqual(secondTurns.count, 2, "each item's second turn carries the first answer")
+        let rows = try store.benchItems(cell: mathCell.id!)
+        XCTAssertEqual(rows.count, 2)
+        for row in rows { XCTAssertNotNil(Judgement.from(row.judgement), "the judgement is stored with the item") }
+    }
+
+    /// The real local model on a few items of every dataset (and a user's file): each bench prints its
+    /// table, stores every item (judged ones with their judgement), and a second run pays for nothing.
+    func testTheLocalModelOnEveryDatasetThenResume() throws {
+        try #"{"q": "What is 3+4?", "a": "7"}"#.write(toFile: dir.path("mine.jsonl"), atomically: true, encoding: .utf8)
+        let benches = ["mt_bench[0:1] judge=tiny", "alpaca_eval[0:1] judge=tiny", "arena_hard[0:1] judge=tiny baseline=tiny",
+                       "mixeval_hard[0:2]", "math500[0:1]", "aime[0:1]", "humaneval[0:1]", "mbpp[0:1]", "mine"]
+        let script = "model tiny = local/smollm2 temperature=0 max_tokens=48\ndataset mine = \"\(dir.path("mine.jsonl"))\" prompt=q answer=a\n"
+            + benches.map { "bench tiny \($0)\n" }.joined()
+        let r = try archon(["--db", db], stdin: script, directory: repositoryRoot.path)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let scorers = ["judge", "pairwise", "arena", "mixeval", "math", "math", "code", "code", "match"]
+        for (i, scorer) in scorers.enumerated() {
+            XCTAssertTrue(r.stdout.contains("[\(i + 3)] bench tiny · \(scorer) scorer"), "bench \(benches[i]):\n" + r.stdout)
+        }
+        let store = try SessionStore(path: db)
+        let cells = try store.cells(session: 1)
+        for (i, expected) in [1, 1, 1, 2, 1, 1, 1, 1, 1].enumerated() {
+            let cell = try XCTUnwrap(cells.first { $0.number == i + 3 })
+            let rows = try store.benchItems(cell: cell.id!)
+            XCTAssertEqual(rows.count, expected, benches[i])
+            if i < 3 {
+                let j = try XCTUnwrap(Judgement.from(rows.first?.judgement), "judged items keep their judgement")
+                XCTAssertGreaterThanOrEqual(j.attempts, i == 0 ? 2 : 2, "every turn or game asked the judge")
+                XCTAssertLessThanOrEqual(j.attempts, 6, "at most three tries per turn or game")
+                XCTAssertEqual(j.scored, j.problems.count < j.attempts, "scored exactly when some reply parsed")
+            }
+        }
+        let paid = try store.session(1).calls
+        let again = try archon(["--db", db], stdin: script, directory: repositoryRoot.path)
+        XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+        for i in benches.indices { XCTAssertTrue(again.stdout.contains("[\(i + 3)] bench tiny · \(scorers[i]) scorer"), again.stdout) }
+        XCTAssertTrue(again.stdout.contains("[3] bench tiny · judge scorer · judge tiny · 0 scored now, 1 resumed · 0 calls"), again.stdout)
+        XCTAssertEqual(try store.session(2).calls, 0, "the second run resumed every bench: \(paid) calls were not paid again")
     }
 }

@@ -91,6 +91,18 @@ extension Interpreter {
             throw ScriptError("bench \(dataset.name) needs judge=MODEL (its \(scorer) scorer asks a model to grade) — e.g. model grader = openai/gpt-4o temperature=0, then bench \(target) \(request.slice) judge=grader")
         }
 
+        var notes: [String] = []
+        if target == "reference" {
+            let answerable = items.filter { Scorer.referenceAnswer($0, dataset: dataset.name, scorer: scorer) != nil }
+            if answerable.isEmpty {
+                throw ScriptError("reference has no gold answers in \(slice.description) — \(dataset.name == "arena_hard" ? "Arena-Hard has none; bench a model with baseline=NAME instead" : "pick items that have one")")
+            }
+            if answerable.count < items.count {
+                notes.append("reference: \(items.count - answerable.count) of \(items.count) items have no gold answer and are left out")
+            }
+            items = answerable
+        }
+
         // The baseline of pairwise judging: a model or architecture, else the answers bundled with the data.
         var baselineAnswerer: Answerer?
         var baselineDefinition = "bundled"
@@ -103,18 +115,6 @@ extension Interpreter {
             baselineAnswerer = answerer(name, dataset: dataset)
         } else if scorer == "pairwise" || scorer == "arena", let missing = items.first(where: { $0.baseline == nil }) {
             throw ScriptError("\(dataset.name) has no bundled baseline answer (item \(missing.id)) — pass baseline=NAME, a model or architecture that answers the same questions")
-        }
-
-        var notes: [String] = []
-        if target == "reference" {
-            let answerable = items.filter { Scorer.referenceAnswer($0, dataset: dataset.name, scorer: scorer) != nil }
-            if answerable.isEmpty {
-                throw ScriptError("reference has no gold answers in \(slice.description) — \(dataset.name == "arena_hard" ? "Arena-Hard has none; bench a model with baseline=NAME instead" : "pick items that have one")")
-            }
-            if answerable.count < items.count {
-                notes.append("reference: \(items.count - answerable.count) of \(items.count) items have no gold answer and are left out")
-            }
-            items = answerable
         }
 
         // What is being measured decides the resume key.

@@ -366,7 +366,8 @@ public actor Interpreter {
             }
             let row = try store.cell(session: sessionID, number: cell)
             return CellResult(number: number, output: SessionReport.cell(row, calls: try store.calls(cell: row.id!),
-                                                                        layers: try store.layers(cell: row.id!)))
+                                                                        layers: try store.layers(cell: row.id!),
+                                                                        items: try store.benchItems(cell: row.id!)))
 
         case let .help(topic):
             return CellResult(number: number, output: Self.help(topic))

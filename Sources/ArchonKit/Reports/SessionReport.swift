@@ -72,7 +72,7 @@ public enum SessionReport {
     }
 
     /// A cell with its source, status, output and calls.
-    public static func cell(_ cell: CellRow, calls: [CallRow], layers: [LayerTrace] = []) -> String {
+    public static func cell(_ cell: CellRow, calls: [CallRow], layers: [LayerTrace] = [], items: [BenchItemRow] = []) -> String {
         var head = "cell \(cell.number) · \(cell.status)"
         if let s = cell.seconds ?? cell.finishedAt.map({ $0.timeIntervalSince(cell.startedAt) }) { head += " · " + Formatting.duration(s) }
         var text = head + "\n> " + cell.source.replacingOccurrences(of: "\n", with: "\n  ")
@@ -90,6 +90,13 @@ public enum SessionReport {
                 for n in l.notes { text += "\n     note: \(n)" }
             }
             if let last = layers.last?.candidatesOut.first { text += "\n  chosen: \(last.origin)" }
+        }
+        if !items.isEmpty {
+            text += "\nitems scored in this cell (\(items.count)):"
+            for r in items.prefix(40) {
+                text += "\n  \(r.itemId)\(r.category.isEmpty ? "" : " [\(r.category)]") · \(Formatting.number(r.score)) · \(Formatting.snippet(r.detail, 90))"
+            }
+            if items.count > 40 { text += "\n  … \(items.count - 40) more" }
         }
         if !calls.isEmpty {
             let p = calls.compactMap(\.promptTokens).reduce(0, +), q = calls.compactMap(\.completionTokens).reduce(0, +)

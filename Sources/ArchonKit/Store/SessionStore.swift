@@ -399,6 +399,11 @@ extension SessionStore {
         try pool.write { db in try row.insert(db) }
     }
 
+    /// Items scored in one cell, in the order they finished.
+    public func benchItems(cell: Int64) throws -> [BenchItemRow] {
+        try pool.read { db in try BenchItemRow.filter(Column("cellId") == cell).order(Column("id")).fetchAll(db) }
+    }
+
     /// Items already scored under `key`, by item id (the newest wins).
     public func benchItems(key: String) throws -> [String: BenchItemRow] {
         let rows = try pool.read { db in
