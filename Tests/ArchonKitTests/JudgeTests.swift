@@ -154,6 +154,13 @@ final class JudgeTests: XCTestCase {
         XCTAssertEqual(spec.scorer, "math")
         XCTAssertThrowsError(try Parser.parse(#"dataset mine = "q.jsonl" answer=gold"#)) { XCTAssertTrue("\($0)".contains("prompt=FIELD or turns=FIELD"), "\($0)") }
         XCTAssertThrowsError(try Parser.parse(#"dataset math500 = "q.jsonl" prompt=q"#)) { XCTAssertTrue("\($0)".contains("is a bundled dataset"), "\($0)") }
+        guard case .model(let judge)? = try Parser.parse("model j = local/smollm2 verdict_grammar=on") else { return XCTFail("not a model") }
+        XCTAssertEqual(judge.verdictGrammar, true)
+        XCTAssertTrue(judge.definition.hasSuffix("verdict_grammar=on"))
+        XCTAssertThrowsError(try Parser.parse("model j = anthropic/claude-3-5-haiku-latest verdict_grammar=on")) {
+            XCTAssertTrue("\($0)".contains("local/, llamacpp/ or compatible/"), "\($0)")
+        }
+        XCTAssertTrue(VerdictGrammar.rating.hasPrefix("root ::= reason \"Rating: [[\""), VerdictGrammar.rating)
         XCTAssertThrowsError(try Parser.parse(#"dataset mine = "q.jsonl" promt=q"#)) { XCTAssertTrue("\($0)".contains("did you mean 'prompt'"), "\($0)") }
     }
 }

@@ -13,6 +13,18 @@ public struct JudgeOutcome<Value: Sendable>: Sendable {
     public var lastReply: String
 }
 
+/// The GBNF grammars of the verdict forms: a short explanation without brackets (at most 400
+/// characters, so the reply always ends), then the verdict.
+public enum VerdictGrammar {
+    static func ending(_ verdict: String) -> String {
+        "root ::= reason \(verdict)\nreason ::= [^\\[\\]]{0,400}\n"
+    }
+    public static let rating = ending(#""Rating: [[" ([1-9] | "10") "]]""#)
+    public static let preference = ending(#""[[" [ABC] "]]""#)
+    public static let arena = ending(#""My final verdict is [[" ("A>>B" | "A>B" | "A=B" | "B>A" | "B>>A") "]]""#)
+    public static let grade = ending(#""[[" [01] "]]""#)
+}
+
 /// Asks a judge model and parses its verdict strictly.
 public struct Judge: Sendable {
     public var client: ModelClient
@@ -26,13 +38,15 @@ public struct Judge: Sendable {
 
     /// Sends the prompt; when the reply has no verdict, shows the judge its reply and asks again for
     /// the verdict alone (`example` shows the form), up to `maxAttempts` calls in all.
-    public func ask<Value: Sendable>(_ prompt: JudgePrompt, values: [String: String], example: String,
+    public func ask<Value: Sendable>(_ prompt: JudgePrompt, values: [String: String], example: String, grammar: String,
                                      parse: (String) -> Result<Value, VerdictError>) async throws -> JudgeOutcome<Value> {
         var messages: [ChatMessage] = []
         if let s = prompt.system, !s.isEmpty { messages.append(.system(s)) }
         messages.append(.user(prompt.fill(values)))
         // Judges grade at temperature 0 unless the judge model says otherwise, as MT-Bench does.
-        let parameters = GenerationParameters(temperature: model.parameters.temperature ?? 0)
+        // With `verdict_grammar=on`, llama.cpp may only produce text that ends in the verdict.
+        let parameters = GenerationParameters(temperature: model.parameters.temperature ?? 0,
+                                              grammar: model.verdictGrammar == true ? grammar : nil)
         var problems: [String] = []
         var reply = ""
         for attempt in 1...maxAttempts {

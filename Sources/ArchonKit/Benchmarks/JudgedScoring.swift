@@ -73,7 +73,7 @@ public struct JudgedScoring: Sendable {
                 values["ref_answer_2"] = refs.count > 1 ? refs[1] : ""
             }
             let name = (withRef ? "single-math-v1" : "single-v1") + (t == 1 ? "-multi-turn" : "")
-            return try await judge.ask(prompts[name]!, values: values, example: "Rating: [[5]]", parse: Verdict.rating)
+            return try await judge.ask(prompts[name]!, values: values, example: "Rating: [[5]]", grammar: VerdictGrammar.rating, parse: Verdict.rating)
         }
         async let first = turn(0)
         let second: JudgeOutcome<Double>? = item.turns.count > 1 && answers.count > 1 ? try await turn(1) : nil
@@ -95,8 +95,8 @@ public struct JudgedScoring: Sendable {
         func game(targetFirst: Bool) async throws -> (JudgedGame, JudgeOutcome<String>) {
             let values = ["question": item.turns[0], "answer_a": targetFirst ? answer : baseline, "answer_b": targetFirst ? baseline : answer]
             let o: JudgeOutcome<String> = arena
-                ? try await judge.ask(JudgePrompts.arena, values: values, example: "My final verdict is [[A=B]]", parse: Verdict.arena)
-                : try await judge.ask(prompts["pair-v2"]!, values: values, example: "[[C]]", parse: Verdict.preference)
+                ? try await judge.ask(JudgePrompts.arena, values: values, example: "My final verdict is [[A=B]]", grammar: VerdictGrammar.arena, parse: Verdict.arena)
+                : try await judge.ask(prompts["pair-v2"]!, values: values, example: "[[C]]", grammar: VerdictGrammar.preference, parse: Verdict.preference)
             var g = JudgedGame(targetFirst: targetFirst, verdict: o.value)
             if let v = o.value {
                 if arena, let battle = Battle.arena(first: targetFirst ? "target" : "baseline", second: targetFirst ? "baseline" : "target", label: v) {
@@ -125,7 +125,7 @@ public struct JudgedScoring: Sendable {
     public func freeForm(_ item: BenchmarkItem, answer: String) async throws -> (ItemScore, Judgement) {
         let o = try await judge.ask(JudgePrompts.freeForm, values: ["question": item.turns[0], "answer": answer,
                                                                  "targets": (item.targets ?? []).joined(separator: "\n")],
-                                    example: "[[1]]", parse: Verdict.grade)
+                                    example: "[[1]]", grammar: VerdictGrammar.grade, parse: Verdict.grade)
         var j = Judgement(grade: o.value)
         j.attempts = o.attempts
         j.problems = o.problems

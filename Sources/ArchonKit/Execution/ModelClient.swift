@@ -60,6 +60,7 @@ public final class ModelClient: Sendable {
         if let m = request.parameters.maxTokens { params["max_tokens"] = m }
         if let p = request.parameters.topP { params["top_p"] = p }
         if let s = request.parameters.seed { params["seed"] = s }
+        if let g = request.parameters.grammar { params["grammar"] = g }
         object["parameters"] = params
         if let b = model.baseURL { object["base_url"] = b }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()

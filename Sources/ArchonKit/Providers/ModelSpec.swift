@@ -6,18 +6,21 @@ public struct GenerationParameters: Sendable, Hashable, Codable {
     public var maxTokens: Int?
     public var topP: Double?
     public var seed: Int?
+    /// A llama.cpp GBNF grammar the reply must follow (set by judges whose model has `verdict_grammar=on`).
+    public var grammar: String?
 
-    public init(temperature: Double? = nil, maxTokens: Int? = nil, topP: Double? = nil, seed: Int? = nil) {
+    public init(temperature: Double? = nil, maxTokens: Int? = nil, topP: Double? = nil, seed: Int? = nil, grammar: String? = nil) {
         self.temperature = temperature
         self.maxTokens = maxTokens
         self.topP = topP
         self.seed = seed
+        self.grammar = grammar
     }
 
     /// These parameters with `other`'s non-nil values laid over them.
     public func overridden(by other: GenerationParameters) -> GenerationParameters {
         GenerationParameters(temperature: other.temperature ?? temperature, maxTokens: other.maxTokens ?? maxTokens,
-                             topP: other.topP ?? topP, seed: other.seed ?? seed)
+                             topP: other.topP ?? topP, seed: other.seed ?? seed, grammar: other.grammar ?? grammar)
     }
 }
 
@@ -42,6 +45,8 @@ public struct ModelSpec: Sendable, Hashable, Codable {
     /// Requests per minute and (estimated) tokens per minute this model may use.
     public var rpm: Int?
     public var tpm: Int?
+    /// As a judge, constrain replies to end in the asked-for verdict (llama.cpp grammars; local models).
+    public var verdictGrammar: Bool?
 
     public init(name: String, provider: String, model: String, parameters: GenerationParameters = .init(),
                 baseURL: String? = nil, apiKeyEnv: String? = nil, maxConcurrency: Int? = nil, timeout: Double? = nil) {
@@ -76,6 +81,7 @@ public struct ModelSpec: Sendable, Hashable, Codable {
         ("retries", "retries after a 429, 5xx, timeout or connection error (default 3)"),
         ("rpm", "requests per minute at most"),
         ("tpm", "tokens per minute at most (prompt estimate + max_tokens)"),
+        ("verdict_grammar", "on: as a judge, a llama.cpp grammar makes replies end in the verdict (local/, llamacpp/, compatible/)"),
     ]
 
     /// Sets one `key=value` option, throwing a message (without position) when it is invalid.
@@ -115,6 +121,12 @@ public struct ModelSpec: Sendable, Hashable, Codable {
         case "rpm", "tpm":
             guard let v = Int(value), v >= 1 else { throw .badValue(key, value, "a whole number ≥ 1") }
             if key == "rpm" { rpm = v } else { tpm = v }
+        case "verdict_grammar":
+            guard ["on", "off"].contains(value) else { throw .badValue(key, value, "on or off") }
+            guard ["local", "llamacpp", "compatible"].contains(provider) else {
+                throw .badValue(key, value, "a llama.cpp server: local/, llamacpp/ or compatible/ models (other APIs take no grammar)")
+            }
+            verdictGrammar = value == "on" ? true : nil
         default:
             throw .unknownKey(key, Suggestion.closest(to: key, in: Self.optionKeys.map(\.key)))
         }
@@ -150,6 +162,7 @@ public struct ModelSpec: Sendable, Hashable, Codable {
         if let r = retries { parts.append("retries=\(r)") }
         if let r = rpm { parts.append("rpm=\(r)") }
         if let t = tpm { parts.append("tpm=\(t)") }
+        if verdictGrammar == true { parts.append("verdict_grammar=on") }
         return parts.joined(separator: " ")
     }
 }

@@ -47,6 +47,7 @@ public struct OpenAICompatibleProvider: ChatProvider {
         if let m = p.maxTokens { body["max_tokens"] = m }
         if let t = p.topP { body["top_p"] = t }
         if let s = p.seed { body["seed"] = s }
+        if let g = p.grammar { body["grammar"] = g }
         if stream {
             body["stream"] = true
             body["stream_options"] = ["include_usage": true]
