@@ -140,6 +140,15 @@ final class JudgeTests: XCTestCase {
         XCTAssertThrowsError(try math.set("scorer", "maths")) { XCTAssertTrue(($0 as! UserDatasetSpec.SpecError).message.contains("did you mean 'math'")) }
     }
 
+    func testBenchAndDatasetLinesComplete() {
+        XCTAssertEqual(Completion.candidates(prefix: "bench ti", names: ["tiny"]).candidates, ["tiny"])
+        XCTAssertEqual(Completion.candidates(prefix: "bench tiny mt", names: ["tiny"]).candidates, ["mt_bench"])
+        XCTAssertEqual(Completion.candidates(prefix: "bench tiny mt_bench ju", names: ["tiny"]).candidates, ["judge="])
+        XCTAssertEqual(Completion.candidates(prefix: "bench tiny mt_bench judge=gr", names: ["tiny", "grader"]).candidates, ["grader"])
+        XCTAssertEqual(Completion.candidates(prefix: "dataset mine = \"q.jsonl\" pro", names: []).candidates, ["prompt="])
+        XCTAssertEqual(Completion.candidates(prefix: "dataset mine = \"q.jsonl\" prompt=q scorer=ma", names: []).candidates, ["match", "math"])
+    }
+
     func testBenchAndDatasetLinesParse() throws {
         XCTAssertEqual(try Parser.parse("bench tiny mt_bench[category=math] judge=grader"),
                        .bench(BenchRequest(target: "tiny", slice: "mt_bench[category=math]", judge: "grader")))

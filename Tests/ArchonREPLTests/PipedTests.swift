@@ -87,6 +87,7 @@ final class PipedTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("layer 2 · ranker · 3 → 2 candidates"), r.stdout)
         XCTAssertTrue(r.stdout.contains("loaded trio_again from sessions/trio.json: 3 layers"), r.stdout)
         XCTAssertTrue(r.stdout.contains("[14] bench tiny · math scorer · 3 scored now"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("[16] bench tiny · judge scorer · judge judge · 1 scored now"), r.stdout)
 
         let paper = try archon(["run", repositoryRoot.appendingPathComponent("recipes/paper-architectures.archon").path, "--db", db],
                                directory: repositoryRoot.path)

@@ -26,7 +26,7 @@ final class ReplayTests: XCTestCase {
         XCTAssertEqual(imported.status, 0, imported.stderr)
         let r = try withoutNetwork(["replay", "1", "--offline", "--db", db], environment: ["ARCHON_VENV": dir.path("no-venv")])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
-        XCTAssertTrue(r.stdout.contains("(offline): 14 identical, 0 different"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("(offline): 16 identical, 0 different"), r.stdout)
         XCTAssertTrue(r.stdout.contains("bench tiny · math scorer · 3 scored now"), "the bench cell replayed:\n\(r.stdout)")
         XCTAssertFalse(r.stdout.contains("≠"))
     }

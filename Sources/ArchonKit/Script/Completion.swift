@@ -47,6 +47,14 @@ public enum Completion {
             case "arch":
                 pool = previous.count >= 3 && !afterEquals && !word.contains("(")
                     ? TechniqueKind.allCases.map { "\($0.shortName)(" } : []
+            case "bench":
+                if previous.count == 1 { pool = names + ["reference"] }
+                else if previous.count == 2 && !afterEquals { pool = DatasetRegistry.names }
+                else if afterEquals { pool = names }
+                else { pool = BenchRequest.optionKeys.map { "\($0)=" } }
+            case "dataset":
+                pool = previous.count >= 4 && !afterEquals ? UserDatasetSpec.keys.map { "\($0.key)=" }
+                    : (afterEquals && before.hasSuffix("scorer=") ? UserDatasetSpec.scorers : [])
             case "set": pool = previous.count == 1 ? ["cache", "concurrency", "deadline", "stream"]
                 : (previous.last == "stream" ? ["on", "off"] : (previous.last == "cache" ? ["on", "off", "refresh"] : []))
             default: pool = previous.count == 1 ? names : []
