@@ -53,6 +53,14 @@ public enum MathAnswer {
         return s
     }
 
+    /// One spelling per answer, for counting votes: the normal form, or for a number or an integer
+    /// fraction its value (so `0.5`, `\frac12` and `1/2` are one answer, as `equivalent` says).
+    public static func canonical(_ raw: String) -> String {
+        let n = normalize(raw)
+        guard let v = value(n) else { return n }
+        return v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(format: "%.12g", v)
+    }
+
     /// The value of a plain number or a `\frac{a}{b}` of integers.
     static func value(_ normalized: String) -> Double? {
         if let v = Double(normalized) { return v }

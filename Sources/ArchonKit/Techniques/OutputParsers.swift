@@ -98,19 +98,9 @@ public enum OutputParsers {
     /// The final answer of a solution: `\boxed{…}` (nested braces), "the answer is …", else the last number,
     /// else the last non-empty line. Also says which rule found it.
     public static func finalAnswer(_ text: String) -> (answer: String, method: String) {
-        if let boxed = lastBoxed(text) { return (normalize(boxed), "boxed") }
-        let l = text.lowercased()
-        for marker in ["final answer is", "the answer is", "answer:", "final answer:"] {
-            if let r = l.range(of: marker, options: .backwards) {
-                let offset = l.distance(from: l.startIndex, to: r.upperBound)
-                let rest = String(text.dropFirst(offset))
-                let line = rest.split(whereSeparator: \.isNewline).first.map(String.init) ?? rest
-                let trimmed = line.trimmingCharacters(in: CharacterSet(charactersIn: " :*$.")).trimmingCharacters(in: .whitespaces)
-                if !trimmed.isEmpty { return (normalize(trimmed), "answer-phrase") }
-            }
-        }
-        let nums = text.matches(of: #/-?\d[\d,]*(?:\.\d+)?/#).map { String($0.output) }
-        if let last = nums.last { return (normalize(last), "last-number") }
+        // The grader's extraction and canonical form, so votes agree with how answers are scored
+        // (0.5 and \frac12 are one answer); lower-cased, and the last line when there is no answer at all.
+        if let (found, method) = MathAnswer.extract(text) { return (MathAnswer.canonical(found).lowercased(), method) }
         let lastLine = text.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
         return (normalize(lastLine), "last-line")
     }
