@@ -27,6 +27,10 @@ final class JudgeTests: XCTestCase {
         XCTAssertEqual(try Verdict.arena("My final verdict is [[A = B]]").get(), "A=B")
         XCTAssertThrowsError(try Verdict.arena("[[A>B]] then [[B>A]]").get())
         XCTAssertThrowsError(try Verdict.arena("[[A]]").get(), "an MT-Bench label is not an Arena-Hard verdict")
+        XCTAssertEqual(try Verdict.option("It picks the second one. [[B]]", count: 4).get(), 1)
+        XCTAssertNil(try Verdict.option("It names two options. [[NONE]]", count: 4).get(), "NONE reads as no option")
+        XCTAssertThrowsError(try Verdict.option("[[E]]", count: 4).get(), "a letter beyond the options is no option")
+        XCTAssertTrue(VerdictGrammar.option(count: 4).contains("[A-D]"), VerdictGrammar.option(count: 4))
         XCTAssertEqual(try Verdict.grade("Same final answer. [[1]]").get(), 1)
         XCTAssertThrowsError(try Verdict.grade("[[2]]").get())
     }

@@ -12,6 +12,9 @@ final class ScorerTests: XCTestCase {
         XCTAssertEqual(MixEvalAnswer.chosenOption("Answer: a", options: options), 0)
         XCTAssertNil(MixEvalAnswer.chosenOption("red or green?", options: options), "two options named: no choice")
         XCTAssertNil(MixEvalAnswer.chosenOption("no idea", options: options))
+        XCTAssertNil(MixEvalAnswer.chosenOption("Options:\n(A) red\n(B) green\n(C) blue\n(D) yellow", options: options),
+                     "an answer that repeats the options chose none of them")
+        XCTAssertEqual(MixEvalAnswer.chosenOption("The answer is A. Wait — the answer is (D).", options: options), 3, "the last statement counts")
         XCTAssertTrue(MixEvalAnswer.freeFormMatches("After counting, it is\nThe Eiffel Tower.", targets: ["Eiffel Tower"]))
         XCTAssertTrue(MixEvalAnswer.freeFormMatches("1,234", targets: ["1 234"]))
         XCTAssertFalse(MixEvalAnswer.freeFormMatches("Paris", targets: ["Lyon"]))

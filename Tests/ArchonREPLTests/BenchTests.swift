@@ -88,6 +88,7 @@ final class BenchTests: XCTestCase {
         bench reference arena_hard[0:2] judge=j
         bench ans mt_bench[0:2] judge=ans2
         bench ans alpaca_eval[0:2] judge=j samples=2
+        bench ans mixeval_hard[500:503] judge=j
 
         """
         let r = try archon(["--db", db], stdin: script, directory: repositoryRoot.path)
@@ -134,6 +135,10 @@ final class BenchTests: XCTestCase {
         let rows = try store.benchItems(cell: mathCell.id!)
         XCTAssertEqual(rows.count, 2)
         for row in rows { XCTAssertNotNil(Judgement.from(row.judgement), "the judgement is stored with the item") }
+        // An answer that only repeats the options chose none; the judge is asked which it chose.
+        let choices = try store.benchItems(cell: try XCTUnwrap(session.first { $0.number == 18 }).id!)
+        XCTAssertEqual(choices.count, 3)
+        for row in choices { XCTAssertTrue(row.detail.hasSuffix("no option could be read from the answer; judge read the choice as (A)"), row.detail) }
     }
 
     /// The real local model on a few items of every dataset (and a user's file): each bench prints its

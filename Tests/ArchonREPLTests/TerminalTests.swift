@@ -80,6 +80,30 @@ final class TerminalTests: XCTestCase {
         if let pid { XCTAssertEqual(localServers(ownedBy: pid), [], "Ctrl-D stopped the local server") }
     }
 
+    /// A bench on a terminal: a progress line with done/total, ETA and the running cost; Ctrl-C stops
+    /// it keeping the finished items, and the same bench again resumes from them.
+    func testBenchProgressCtrlCAndResume() throws {
+        let server = try FakeServer()
+        defer { server.stop() }
+        try start()
+        try tmux.send("model f = compatible/echo base_url=\(server.baseURL("slow-400")) max_concurrency=2", literal: true)
+        try tmux.send("Enter")
+        try tmux.send("bench f math500[0:40]", literal: true)
+        try tmux.send("Enter")
+        var screen = tmux.wait { $0.contains("/40 items") && $0.contains("ETA") }
+        XCTAssertNotNil(screen.firstMatch(of: #/\[#*\.*\] \d+/40 items · ETA [0-9.]+ s · \$\?/#), screen)
+        try tmux.send("C-c")
+        screen = tmux.wait(timeout: 5) { $0.contains("cancelled — what finished is kept") && $0.contains("[3] archon>") }
+        XCTAssertTrue(screen.contains("cancelled — what finished is kept"), screen)
+        let finished = try SessionStore(path: dir.path("t.sqlite")).benchItems(cell: try SessionStore(path: dir.path("t.sqlite")).cell(session: 1, number: 2).id!).count
+        XCTAssertGreaterThan(finished, 0, "items that finished before Ctrl-C are kept")
+        XCTAssertLessThan(finished, 40)
+        try tmux.send("bench f math500[0:40]", literal: true)
+        try tmux.send("Enter")
+        screen = tmux.wait(timeout: 30) { $0.contains("[3] bench f · math scorer") }
+        XCTAssertTrue(screen.contains("[3] bench f · math scorer · \(40 - finished) scored now, \(finished) resumed"), screen)
+    }
+
     func testMultiLinePromptWithTripleQuotes() throws {
         try start()
         try tmux.send("help \"\"\"first", literal: true)

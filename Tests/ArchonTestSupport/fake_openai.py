@@ -12,7 +12,8 @@ The behaviour is chosen by the URL: POST /MODE/v1/chat/completions, where MODE i
   limited-<n>    HTTP 429 with "Retry-After: 1" for the first n requests to this mode, then ok
   counter        answer "echo: <message> #<n>", n counting this mode's requests (answers change)
   keyed          HTTP 401 unless the key (Authorization, x-api-key or x-goog-api-key) is "good-key"
-  judge          a judge: answers in the verdict form the prompt asks for ([[7]], [[A]], [[A>B]], [[1]]);
+  judge          a judge: answers in the verdict form the prompt asks for ([[7]], [[A]], [[A>B]], [[1]],
+                 the option [[A]] when asked which option an answer chose);
                  other prompts get the echo
   judge-late     a judge that first answers without a verdict and gives it when asked again
   judge-never    a judge that never gives a verdict
@@ -174,6 +175,8 @@ def judge_reply(mode, messages, echo):
         verdict = "Rating: [[7]]"
     elif "[[A>>B]]" in prompt:
         verdict = "My final verdict is [[A>B]]"
+    elif "[[NONE]]" in prompt:
+        verdict = "[[A]]"
     elif "[[A]]" in prompt:
         verdict = "[[A]]"
     elif "[[1]]" in prompt:

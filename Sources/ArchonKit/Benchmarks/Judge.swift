@@ -23,6 +23,11 @@ public enum VerdictGrammar {
     public static let preference = ending(#""[[" [ABC] "]]""#)
     public static let arena = ending(#""My final verdict is [[" ("A>>B" | "A>B" | "A=B" | "B>A" | "B>>A") "]]""#)
     public static let grade = ending(#""[[" [01] "]]""#)
+    /// An option letter among the first `count`, or NONE.
+    public static func option(count: Int) -> String {
+        let last = MixEvalAnswer.letters[max(0, min(count, MixEvalAnswer.letters.count) - 1)]
+        return ending("\"[[\" ([A-\(last)] | \"NONE\") \"]]\"")
+    }
 }
 
 /// Asks a judge model and parses its verdict strictly.

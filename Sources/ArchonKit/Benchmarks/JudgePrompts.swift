@@ -79,6 +79,24 @@ public enum JudgePrompts {
         [End of Assistant B's Answer]
         """)
 
+    /// MixEval-Hard multiple-choice answers whose option could not be read: the judge reads it.
+    public static let choice = JudgePrompt(
+        name: "read-choice",
+        system: "You read which option an answer to a multiple-choice question chose. You do not judge whether it is right.",
+        template: """
+        [Question]
+        {question}
+
+        [Options]
+        {options}
+
+        [Answer]
+        {answer}
+
+        Which option did the answer choose? Explain in one sentence, then end with the option's letter in \
+        double brackets, e.g. [[B]], or [[NONE]] if it chose none or several.
+        """)
+
     /// MixEval-Hard free-form answers the normalised match did not accept: the judge compares with the targets.
     public static let freeForm = JudgePrompt(
         name: "free-form-match",

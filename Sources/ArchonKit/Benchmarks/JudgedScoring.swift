@@ -121,6 +121,26 @@ public struct JudgedScoring: Sendable {
         return (ItemScore(score: Statistics.mean(outcomes), detail: detail), j)
     }
 
+    /// A multiple-choice answer whose option the parser could not read: the judge reads the choice.
+    public func choice(_ item: BenchmarkItem, answer: String) async throws -> (ItemScore, Judgement) {
+        let options = item.options ?? []
+        let listed = options.enumerated().map { "(\(MixEvalAnswer.letters[$0])) \($1)" }.joined(separator: "\n")
+        let o = try await judge.ask(JudgePrompts.choice, values: ["question": item.turns[0], "options": listed, "answer": answer],
+                                    example: "[[B]]", grammar: VerdictGrammar.option(count: options.count),
+                                    parse: { Verdict.option($0, count: options.count) })
+        let correct = Set((item.targets ?? []).compactMap(Int.init))
+        var j = Judgement(grade: nil)
+        j.attempts = o.attempts
+        j.problems = o.problems
+        guard let read = o.value else {
+            return (ItemScore(score: 0, detail: "judge could not say which option after \(o.attempts) tries"), j)
+        }
+        let score: Double = read.map { correct.contains($0) ? 1 : 0 } ?? 0
+        j.grade = score
+        let detail = read.map { "judge read the choice as (\(MixEvalAnswer.letters[$0]))" } ?? "judge: no option chosen"
+        return (ItemScore(score: score, detail: detail), j)
+    }
+
     /// A free-form answer graded by the judge against the accepted answers (0–1).
     public func freeForm(_ item: BenchmarkItem, answer: String) async throws -> (ItemScore, Judgement) {
         let o = try await judge.ask(JudgePrompts.freeForm, values: ["question": item.turns[0], "answer": answer,

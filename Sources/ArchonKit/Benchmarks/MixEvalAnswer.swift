@@ -10,13 +10,16 @@ public enum MixEvalAnswer {
     public static func chosenOption(_ answer: String, options: [String]) -> Int? {
         let valid = letters.prefix(options.count)
         let patterns = [#"answer\s*(?:is|:)?\s*\(?([A-Z])\)?(?![a-z])"#, #"^\s*\(?([A-Z])[\).:](?:\s|$)"#, #"\(([A-Z])\)"#, #"^\s*([A-Z])\s*$"#]
-        for pattern in patterns {
+        let ns = answer as NSString
+        for (n, pattern) in patterns.enumerated() {
             guard let re = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive, .anchorsMatchLines]) else { continue }
-            let ns = answer as NSString
-            if let m = re.firstMatch(in: answer, range: NSRange(location: 0, length: ns.length)) {
-                let letter = Character(ns.substring(with: m.range(at: 1)).uppercased())
-                if let i = valid.firstIndex(of: letter) { return i }
+            let chosen = re.matches(in: answer, range: NSRange(location: 0, length: ns.length)).compactMap { m in
+                valid.firstIndex(of: Character(ns.substring(with: m.range(at: 1)).uppercased()))
             }
+            // "The answer is …" counts its last statement; elsewhere several different letters (an
+            // answer that lists the options) are no choice, and the next way of reading is tried.
+            if n == 0, let last = chosen.last { return last }
+            if Set(chosen).count == 1 { return chosen[0] }
         }
         let a = normalize(answer)
         let hits = options.enumerated().filter { !normalize($0.element).isEmpty && a.contains(normalize($0.element)) }

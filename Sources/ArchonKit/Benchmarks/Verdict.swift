@@ -36,6 +36,16 @@ public enum Verdict {
         return .success(numbers[0])
     }
 
+    /// The option an answer chose, as read by a judge: `[[B]]` (an index below `count`), or `[[NONE]]` (nil).
+    public static func option(_ reply: String, count: Int) -> Result<Int?, VerdictError> {
+        let valid = MixEvalAnswer.letters.prefix(count).map(String.init) + ["NONE"]
+        let labels = bracketed(reply).map { $0.uppercased() }.filter { valid.contains($0) }
+        guard labels.count == 1 else {
+            return .failure(VerdictError(labels.isEmpty ? "no option letter such as [[A]] in the reply" : "several options: \(labels.joined(separator: ", "))"))
+        }
+        return .success(labels[0] == "NONE" ? nil : valid.firstIndex(of: labels[0]))
+    }
+
     /// MT-Bench pairwise: `[[A]]`, `[[B]]` or `[[C]]` (a tie). Returns A, B or C.
     public static func preference(_ reply: String) -> Result<String, VerdictError> {
         let labels = bracketed(reply).map { $0.uppercased() }.filter { ["A", "B", "C"].contains($0) }

@@ -174,8 +174,12 @@ extension Interpreter {
                     (scored, judgement) = (sc, j)
                 default:
                     scored = Scorer.score(last, item: item, dataset: datasetName, scorer: scorer, sandbox: sandbox)
-                    if scored.score < 1, item.options == nil, let judging {
-                        let (sc, j) = try await judging.freeForm(item, answer: last)
+                    // With a judge: free-form answers the match refused are graded, and multiple-choice
+                    // answers whose option could not be read are read by the judge.
+                    if scored.score < 1, let judging, ["mixeval", "match"].contains(scorer),
+                       item.options == nil || MixEvalAnswer.chosenOption(last, options: item.options!) == nil {
+                        let (sc, j) = item.options == nil ? try await judging.freeForm(item, answer: last)
+                                                          : try await judging.choice(item, answer: last)
                         scored = ItemScore(score: sc.score, detail: scored.detail + "; " + sc.detail)
                         judgement = j
                     }
@@ -213,9 +217,11 @@ extension Interpreter {
         for n in notes { text += "\nnote: \(n)" }
         let t = recorder.totals()
         let per = todo.isEmpty ? "" : " · per item: \(String(format: "%.1f", Double(t.calls) / Double(todo.count))) calls, \((t.prompt + t.completion) / max(1, todo.count)) tokens"
+        let j = recorder.judgeTotals()
         let how = judgeModel.map { " · judge \($0.name)" } ?? ""
+        let judgeSpend = judgeModel == nil ? "" : " (judge: \(j.calls) calls, \(j.tokens) tokens, \(SessionReport.costText(j.cost, unpriced: j.unpriced)))"
         var result = CellResult(number: number, output: text,
-                                footer: "[\(number)] bench \(target) · \(scorer) scorer\(how) · \(todo.count) scored now, \(items.count - todo.count) resumed · \(t.calls) calls · \(t.prompt) → \(t.completion) tokens · \(SessionReport.costText(t.cost, unpriced: t.unpriced))\(per) · \(Formatting.duration(reported(seconds)))")
+                                footer: "[\(number)] bench \(target) · \(scorer) scorer\(how) · \(todo.count) scored now, \(items.count - todo.count) resumed · \(t.calls) calls · \(t.prompt) → \(t.completion) tokens · \(SessionReport.costText(t.cost, unpriced: t.unpriced))\(judgeSpend)\(per) · \(Formatting.duration(reported(seconds)))")
         result.seconds = reported(seconds)
         return result
     }

@@ -486,7 +486,12 @@ final class CellRecorder: CallRecorder, @unchecked Sendable {
     private var cell: Int64?
     private var counts = (calls: 0, prompt: 0, completion: 0, cost: 0.0, unpriced: 0, cached: 0)
 
-    func resetTotals() { lock.withLock { counts = (0, 0, 0, 0, 0, 0) } }
+    /// The part of the totals spent on judges (calls with technique "judge").
+    private var judgeCounts = (calls: 0, tokens: 0, cost: 0.0, unpriced: 0)
+
+    func resetTotals() { lock.withLock { counts = (0, 0, 0, 0, 0, 0); judgeCounts = (0, 0, 0, 0) } }
+
+    func judgeTotals() -> (calls: Int, tokens: Int, cost: Double, unpriced: Int) { lock.withLock { judgeCounts } }
 
     /// Calls, tokens and cost recorded since the last reset.
     func totals() -> (calls: Int, prompt: Int, completion: Int, cost: Double, unpriced: Int, cached: Int) { lock.withLock { counts } }
@@ -540,6 +545,13 @@ final class CellRecorder: CallRecorder, @unchecked Sendable {
                 counts.cost += c
             } else if call.error == nil {
                 counts.unpriced += 1
+            }
+            if call.technique == "judge" {
+                judgeCounts.calls += 1
+                judgeCounts.tokens += (call.promptTokens ?? 0) + (call.completionTokens ?? 0)
+                if !call.cached {
+                    if let c = call.cost { judgeCounts.cost += c } else if call.error == nil { judgeCounts.unpriced += 1 }
+                }
             }
             guard deferred != nil else { return (false, self.cell) }
             deferred!.append(call)
