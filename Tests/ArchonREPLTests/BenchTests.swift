@@ -179,4 +179,33 @@ final class BenchTests: XCTestCase {
         XCTAssertTrue(again.stdout.contains("[4] bench tiny · judge scorer · judge judge · 0 scored now, 1 resumed · 0 calls"), again.stdout)
         XCTAssertEqual(try store.session(2).calls, 0, "the second run resumed every bench: \(paid) calls were not paid again")
     }
+
+    /// `compare` reads two stored results on the same items; it calls nothing.
+    func testCompareReadsThePairedDifference() throws {
+        let server = try FakeServer()
+        defer { server.stop() }
+        let script = """
+        model f = compatible/echo base_url=\(server.baseURL())
+        compare reference f math500[0:30]
+        bench reference math500[0:30]
+        bench f math500[0:30]
+        compare reference f math500[0:30]
+        compare f reference math500[0:5]
+        compare f f math500[0:30]
+
+        """
+        let r = try archon(["--db", db], stdin: script, directory: repositoryRoot.path)
+        let out = r.stdout
+        XCTAssertTrue(out.contains("error: reference has no stored results on math500[0:30] with these options — run `bench reference math500[0:30]` first"), out)
+        XCTAssertTrue(out.contains("math500[0:30] · math scorer · items scored for both: 30"), out)
+        XCTAssertTrue(out.contains("difference reference − f: +100.0% (95% CI +100.0% – +100.0%"), out)
+        XCTAssertTrue(out.contains("reference better on 30 item(s), f better on 0, equal on 0"), out)
+        XCTAssertTrue(out.contains("readable: the interval excludes 0 — reference scores higher on these items"), out)
+        // A sub-slice of what was benched is read from the same stored items.
+        XCTAssertTrue(out.contains("math500[0:5] · math scorer · items scored for both: 5"), out)
+        XCTAssertTrue(out.contains("difference f − reference: -100.0%"), out)
+        XCTAssertTrue(out.contains("error: compare needs two different targets"), out)
+        let store = try SessionStore(path: db)
+        XCTAssertEqual(try store.session(1).calls, 30, "only the bench of f called a model")
+    }
 }

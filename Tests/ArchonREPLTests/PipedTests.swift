@@ -95,6 +95,23 @@ final class PipedTests: XCTestCase {
         XCTAssertEqual(paper.stdout.components(separatedBy: "\nloaded ").count - 1, 5)
     }
 
+    func testTheShippedAblationRecipeRuns() throws {
+        let r = try archon(["run", repositoryRoot.appendingPathComponent("recipes/ablation.archon").path, "--db", db],
+                           directory: repositoryRoot.path)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        for target in ["tiny", "rf", "ranked"] {
+            XCTAssertTrue(r.stdout.contains("bench \(target) · mixeval scorer · 20 scored now"), r.stdout)
+        }
+        XCTAssertTrue(r.stdout.contains("[8] bench ranked · mixeval scorer · 20 scored now, 0 resumed · 80 calls"), r.stdout)
+        XCTAssertEqual(r.stdout.components(separatedBy: "items scored for both: 20").count - 1, 2, r.stdout)
+        XCTAssertTrue(r.stdout.contains("difference rf − tiny: "), r.stdout)
+        XCTAssertTrue(r.stdout.contains("difference rf − ranked: "), r.stdout)
+        // The ranked-only variant shares rf's first two layers: every one of its calls came from the cache.
+        let store = try SessionStore(path: db)
+        let ranked = try store.cells(session: 1).first { $0.number == 8 }!
+        XCTAssertTrue(try store.calls(cell: ranked.id!).allSatisfy(\.cached))
+    }
+
     func testThousandGarbledLinesNeverCrashTheProcess() throws {
         var rng = LineRNG(state: 2026)
         let words = ["model", "ask", "show", "help", "models", "set", "=", "\"", "\\", "|", "[", "local/", "🙂", "é",

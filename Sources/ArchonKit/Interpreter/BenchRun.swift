@@ -50,8 +50,22 @@ extension Interpreter {
         }
     }
 
-    /// Runs a bench and returns its result table.
-    func runBench(_ request: BenchRequest, number: Int, cell: Int64, onToken: (@Sendable (String) -> Void)?) async throws -> CellResult {
+    /// Everything a bench decides before it calls a model: the items, the scorer, the judge, the
+    /// baseline and the resume key (which `compare` uses to find stored results).
+    struct BenchPlan {
+        var slice: Slice
+        var dataset: Dataset
+        var root: URL?
+        var items: [BenchmarkItem]
+        var judgeModel: ModelSpec?
+        var baselineAnswerer: Answerer?
+        var notes: [String]
+        var key: String
+        var scorer: String { dataset.scorer }
+    }
+
+    /// Checks a bench request against the workspace and the data, and plans it.
+    func planBench(_ request: BenchRequest) throws -> BenchPlan {
         let slice = try Slice.parse(request.slice)
         let dataset: Dataset
         var root: URL?
@@ -126,6 +140,17 @@ extension Interpreter {
             keyText += "|items=" + SHA256.hex(dataset.items.map { "\($0)" }.joined(separator: "\n"))
         }
         let key = SHA256.hex(keyText)
+        return BenchPlan(slice: slice, dataset: dataset, root: root, items: items, judgeModel: judgeModel,
+                         baselineAnswerer: baselineAnswerer, notes: notes, key: key)
+    }
+
+    /// Runs a bench and returns its result table.
+    func runBench(_ request: BenchRequest, number: Int, cell: Int64, onToken: (@Sendable (String) -> Void)?) async throws -> CellResult {
+        let plan = try planBench(request)
+        let (slice, dataset, items, judgeModel, baselineAnswerer, notes, key, scorer) =
+            (plan.slice, plan.dataset, plan.items, plan.judgeModel, plan.baselineAnswerer, plan.notes, plan.key, plan.scorer)
+        let target = request.target
+        let judged = Scorer.judged.contains(scorer)
         // A replay re-scores every item from the recorded calls instead of resuming, so that its
         // output is the recorded one.
         let done = client.replay.value == nil ? try store.benchItems(key: key) : [:]
@@ -150,7 +175,7 @@ extension Interpreter {
         if let judgeModel {
             var prompts: [String: JudgePrompt] = [:]
             if judged {
-                do { prompts = try JudgePrompts.mtBench(root: root ?? DatasetRegistry.root(environment: environment)) } catch { throw ScriptError("\(error)") }
+                do { prompts = try JudgePrompts.mtBench(root: plan.root ?? DatasetRegistry.root(environment: environment)) } catch { throw ScriptError("\(error)") }
             }
             scoring = JudgedScoring(judge: Judge(client: client, model: judgeModel), prompts: prompts)
         }

@@ -198,6 +198,9 @@ public actor Interpreter {
         case let .bench(request):
             return try await runBench(request, number: number, cell: cell, onToken: onToken)
 
+        case let .compare(request, other):
+            return try runCompare(request, other: other, number: number)
+
         case let .dataset(spec):
             let loaded: Dataset
             do { loaded = try spec.load(relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) } catch {

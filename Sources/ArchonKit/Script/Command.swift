@@ -38,6 +38,8 @@ public enum Command: Sendable, Equatable {
     case datasets(slice: String?)
     /// `bench TARGET SLICE [samples=K] [judge=MODEL] [baseline=NAME]`
     case bench(BenchRequest)
+    /// `compare A B SLICE [options]` — two stored bench results on the same items, paired
+    case compare(BenchRequest, other: String)
     /// `dataset NAME = "FILE.jsonl" prompt=FIELD …` — a user's own JSONL file as a dataset
     case dataset(UserDatasetSpec)
 
@@ -63,6 +65,7 @@ public enum Command: Sendable, Equatable {
         case .datasets: "datasets"
         case .bench: "bench"
         case .dataset: "dataset"
+        case .compare: "compare"
         }
     }
 }

@@ -47,9 +47,10 @@ public enum Completion {
             case "arch":
                 pool = previous.count >= 3 && !afterEquals && !word.contains("(")
                     ? TechniqueKind.allCases.map { "\($0.shortName)(" } : []
-            case "bench":
-                if previous.count == 1 { pool = names + ["reference"] }
-                else if previous.count == 2 && !afterEquals { pool = DatasetRegistry.names }
+            case "bench", "compare":
+                let slicePosition = command == "bench" ? 2 : 3
+                if previous.count < slicePosition { pool = names + ["reference"] }
+                else if previous.count == slicePosition && !afterEquals { pool = DatasetRegistry.names }
                 else if afterEquals { pool = names }
                 else { pool = BenchRequest.optionKeys.map { "\($0)=" } }
             case "dataset":

@@ -50,41 +50,15 @@ public enum Parser {
         case "sessions": command = .sessions
         case "bench":
             let target = try p.name("a model, an architecture or reference after 'bench', e.g. bench tiny math500[0:20]")
-            guard let first = p.peek, first.kind == .word else {
-                throw p.errorHere("a dataset slice, e.g. math500[0:20] (`datasets` lists them)")
-            }
-            var slice = first.text
-            p.index += 1
-            if let open = p.peek, open.isSymbol("[") {
-                while let t = p.peek {
-                    slice += t.text
-                    p.index += 1
-                    if t.isSymbol("]") { break }
-                }
-            }
-            var request = BenchRequest(target: target.text, slice: slice)
-            var seen: Set<String> = []
-            while let key = p.peek {
-                guard key.kind == .word, BenchRequest.optionKeys.contains(key.text) else {
-                    throw ScriptError("unexpected '\(key.text)' — bench takes samples=K, judge=MODEL and baseline=NAME after the slice"
-                                      + (key.kind == .word ? Suggestion.hint(for: key.text, in: BenchRequest.optionKeys) : ""),
-                                      source: source, token: key)
-                }
-                p.index += 1
-                guard seen.insert(key.text).inserted else {
-                    throw ScriptError("'\(key.text)' is given twice — keep one", source: source, token: key)
-                }
-                try p.symbol("=", "'=' after \(key.text)")
-                switch key.text {
-                case "samples":
-                    guard let v = p.peek, let n = Int(v.text), n >= 1 else { throw p.errorHere("a whole number ≥ 1 after samples=") }
-                    p.index += 1
-                    request.samples = n
-                case "judge": request.judge = try p.name("a model name after judge=, e.g. judge=grader").text
-                default: request.baseline = try p.name("a model or architecture after baseline=, e.g. baseline=tiny").text
-                }
-            }
+            var request = BenchRequest(target: target.text, slice: try parseSlice(&p))
+            try parseBenchOptions(&p, into: &request, command: "bench")
             command = .bench(request)
+        case "compare":
+            let first = try p.name("two models or architectures after 'compare', e.g. compare tiny trio math500[0:20]")
+            let second = try p.name("a second model or architecture, e.g. compare \(first.text) trio math500[0:20]")
+            var request = BenchRequest(target: first.text, slice: try parseSlice(&p))
+            try parseBenchOptions(&p, into: &request, command: "compare")
+            command = .compare(request, other: second.text)
         case "dataset": command = try parseDataset(&p)
         case "datasets":
             // A slice is written without spaces (math500[0:20]); its tokens are joined back.
@@ -138,6 +112,48 @@ public enum Parser {
         }
         try p.expectEnd()
         return command
+    }
+
+    /// A slice as written without spaces (`math500[0:20]`), its tokens joined back.
+    static func parseSlice(_ p: inout Cursor) throws(ScriptError) -> String {
+        guard let first = p.peek, first.kind == .word else {
+            throw p.errorHere("a dataset slice, e.g. math500[0:20] (`datasets` lists them)")
+        }
+        var slice = first.text
+        p.index += 1
+        if let open = p.peek, open.isSymbol("[") {
+            while let t = p.peek {
+                slice += t.text
+                p.index += 1
+                if t.isSymbol("]") { break }
+            }
+        }
+        return slice
+    }
+
+    /// `samples=K judge=MODEL baseline=NAME`, each at most once.
+    static func parseBenchOptions(_ p: inout Cursor, into request: inout BenchRequest, command: String) throws(ScriptError) {
+        var seen: Set<String> = []
+        while let key = p.peek {
+            guard key.kind == .word, BenchRequest.optionKeys.contains(key.text) else {
+                throw ScriptError("unexpected '\(key.text)' — \(command) takes samples=K, judge=MODEL and baseline=NAME after the slice"
+                                  + (key.kind == .word ? Suggestion.hint(for: key.text, in: BenchRequest.optionKeys) : ""),
+                                  source: p.source, token: key)
+            }
+            p.index += 1
+            guard seen.insert(key.text).inserted else {
+                throw ScriptError("'\(key.text)' is given twice — keep one", source: p.source, token: key)
+            }
+            try p.symbol("=", "'=' after \(key.text)")
+            switch key.text {
+            case "samples":
+                guard let v = p.peek, let n = Int(v.text), n >= 1 else { throw p.errorHere("a whole number ≥ 1 after samples=") }
+                p.index += 1
+                request.samples = n
+            case "judge": request.judge = try p.name("a model name after judge=, e.g. judge=grader").text
+            default: request.baseline = try p.name("a model or architecture after baseline=, e.g. baseline=tiny").text
+            }
+        }
     }
 
     static func parseDataset(_ p: inout Cursor) throws(ScriptError) -> Command {
