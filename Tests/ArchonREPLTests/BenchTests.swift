@@ -208,4 +208,33 @@ final class BenchTests: XCTestCase {
         let store = try SessionStore(path: db)
         XCTAssertEqual(try store.session(1).calls, 30, "only the bench of f called a model")
     }
+
+    /// An item whose calls fail is reported and left for the next run; the rest are scored. When every
+    /// item fails from the start (a wrong key), the bench stops instead of failing 500 times.
+    func testFailedItemsAreReportedAndRetriedOnTheNextRun() throws {
+        let server = try FakeServer()
+        defer { server.stop() }
+        let script = """
+        model f = compatible/echo base_url=\(server.baseURL("flaky-3")) retries=0 max_concurrency=1
+        bench f math500[0:10]
+        bench f math500[0:10]
+        model bad = compatible/echo base_url=\(server.baseURL("status-401"))
+        bench bad math500[0:100]
+
+        """
+        let r = try archon(["--db", db], stdin: script, directory: repositoryRoot.path)
+        let out = r.stdout
+        XCTAssertTrue(out.contains("math500[0:10]  7"), out)
+        XCTAssertTrue(out.contains("note: 3 item(s) failed and are not scored — "), out)
+        XCTAssertTrue(out.contains("HTTP 503"), out)
+        XCTAssertTrue(out.contains("run the same bench again to retry them"), out)
+        XCTAssertTrue(out.contains("[2] bench f · math scorer · 7 scored now, 3 failed, 0 resumed · 10 calls"), out)
+        XCTAssertTrue(out.contains("[3] bench f · math scorer · 3 scored now, 7 resumed · 3 calls"), out)
+        XCTAssertTrue(out.contains("math500[0:10]  10"), out)
+        XCTAssertTrue(out.contains("error: bench bad stopped: its first 5 items all failed — HTTP 401"), out)
+        XCTAssertEqual(r.status, 1, "the bench that could not start fails its cell")
+        let store = try SessionStore(path: db)
+        let badCell = try store.cells(session: 1).first { $0.number == 5 }!
+        XCTAssertLessThan(try store.calls(cell: badCell.id!).count, 100, "it stopped early, not after 100 failures")
+    }
 }

@@ -185,6 +185,8 @@ extension Interpreter {
             var details: [String] = []
             var answers: [String] = []
             var judgement: Judgement?
+            // Pairwise judging needs the baseline's answer too: both are asked at once.
+            async let baselineTurns: [String]? = answerBaseline?(item, 0)
             for s in 0..<samples {
                 let turns = try await answer(item, s)
                 let last = turns.last ?? ""
@@ -194,7 +196,8 @@ extension Interpreter {
                     let (sc, j) = try await judging!.single(item, answers: turns)
                     (scored, judgement) = (sc, j)
                 case "pairwise", "arena":
-                    let other = try await answerBaseline?(item, 0).last ?? item.baseline ?? ""
+                    // The baseline's answer was asked for at the same time as the target's (below).
+                    let other = try await baselineTurns?.last ?? item.baseline ?? ""
                     let (sc, j) = try await judging!.pairwise(item, answer: last, baseline: other, arena: scorer == "arena")
                     (scored, judgement) = (sc, j)
                 default:
@@ -217,19 +220,43 @@ extension Interpreter {
                                 answer: answers.joined(separator: "\n\n---\n\n"), score: Statistics.mean(scores),
                                 detail: details.joined(separator: " | "), judgement: judgement?.json)
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        // An item whose calls fail (after the provider's retries) is reported and left for the next run;
+        // the bench goes on. Cancellation, offline replays missing a call, and a start where every item
+        // fails (a wrong key, a server that is down) stop it.
+        var failures: [(item: String, error: String)] = []
+        var succeeded = 0
+        try await withThrowingTaskGroup(of: (String, Error?).self) { group in
             var next = 0
             func add() {
                 guard next < todo.count else { return }
                 let item = todo[next]
                 next += 1
                 group.addTask {
-                    try store.recordBenchItem(try await scoreOne(item))
+                    let row: BenchItemRow
+                    do {
+                        row = try await scoreOne(item)
+                    } catch {
+                        if Task.isCancelled || error is CancellationError { throw error }
+                        if let p = error as? ProviderError, p == .cancelled || p.isNotRecorded { throw error }
+                        return (item.id, error)
+                    }
+                    try store.recordBenchItem(row)
                     progress.finished()
+                    return (item.id, nil)
                 }
             }
             for _ in 0..<16 { add() }
-            while try await group.next() != nil { add() }
+            while let (id, error) = try await group.next() {
+                if let error {
+                    failures.append((id, "\(error)"))
+                    if succeeded == 0, failures.count >= 5 {
+                        throw ScriptError("bench \(target) stopped: its first \(failures.count) items all failed — \(error)")
+                    }
+                } else {
+                    succeeded += 1
+                }
+                add()
+            }
         }
         progress.end()
 
@@ -240,13 +267,18 @@ extension Interpreter {
         var text = BenchTable.render(rows: rows, slice: slice, scorer: scorer, samples: samples,
                                      baseline: request.baseline ?? (scorer == "pairwise" || scorer == "arena" ? "the bundled baseline" : nil))
         for n in notes { text += "\nnote: \(n)" }
+        if !failures.isEmpty {
+            let shown = failures.sorted { $0.item < $1.item }.prefix(3).map { "\($0.item): \(Formatting.snippet($0.error, 80))" }
+            text += "\nnote: \(failures.count) item(s) failed and are not scored — \(shown.joined(separator: "; "))\(failures.count > 3 ? "; …" : "")"
+                + " — run the same bench again to retry them"
+        }
         let t = recorder.totals()
-        let per = todo.isEmpty ? "" : " · per item: \(String(format: "%.1f", Double(t.calls) / Double(todo.count))) calls, \((t.prompt + t.completion) / max(1, todo.count)) tokens"
+        let per = todo.isEmpty ? "" : " · per item: \(String(format: "%.1f", Double(t.calls) / Double(todo.count))) calls, \((t.prompt + t.completion) / todo.count) tokens"
         let j = recorder.judgeTotals()
         let how = judgeModel.map { " · judge \($0.name)" } ?? ""
         let judgeSpend = judgeModel == nil ? "" : " (judge: \(j.calls) calls, \(j.tokens) tokens, \(SessionReport.costText(j.cost, unpriced: j.unpriced)))"
         var result = CellResult(number: number, output: text,
-                                footer: "[\(number)] bench \(target) · \(scorer) scorer\(how) · \(todo.count) scored now, \(items.count - todo.count) resumed · \(t.calls) calls · \(t.prompt) → \(t.completion) tokens · \(SessionReport.costText(t.cost, unpriced: t.unpriced))\(judgeSpend)\(per) · \(Formatting.duration(reported(seconds)))")
+                                footer: "[\(number)] bench \(target) · \(scorer) scorer\(how) · \(succeeded) scored now, \(failures.isEmpty ? "" : "\(failures.count) failed, ")\(items.count - todo.count) resumed · \(t.calls) calls · \(t.prompt) → \(t.completion) tokens · \(SessionReport.costText(t.cost, unpriced: t.unpriced))\(judgeSpend)\(per) · \(Formatting.duration(reported(seconds)))")
         result.seconds = reported(seconds)
         return result
     }
