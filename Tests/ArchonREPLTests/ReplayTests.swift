@@ -24,6 +24,16 @@ final class ReplayTests: XCTestCase {
         let shipped = repositoryRoot.appendingPathComponent("sessions/tour.jsonl").path
         let imported = try archon(["import", shipped, "--db", db])
         XCTAssertEqual(imported.status, 0, imported.stderr)
+        // The archive is lossless, scored benchmark items included.
+        let text = try String(contentsOfFile: shipped, encoding: .utf8)
+        XCTAssertTrue(text.contains(#""kind":"benchItem""#), "the shipped session carries its bench items")
+        XCTAssertEqual(try archon(["export", "1", "--format", "jsonl", "--db", db]).stdout, text, "import → export gives the file back")
+        XCTAssertEqual(try SessionStore(path: db).benchItems(session: 1).count, 4, "3 MATH500 items and 1 MT-Bench item")
+        // A format-1 archive (before bench items were exported) still imports.
+        let old = text.split(separator: "\n").filter { !$0.contains(#""kind":"benchItem""#) }.joined(separator: "\n")
+            .replacingOccurrences(of: #""format":2"#, with: #""format":1"#)
+        try old.write(toFile: dir.path("old.jsonl"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try archon(["import", dir.path("old.jsonl"), "--db", dir.path("old.sqlite")]).status, 0)
         let r = try withoutNetwork(["replay", "1", "--offline", "--db", db], environment: ["ARCHON_VENV": dir.path("no-venv")])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("(offline): 16 identical, 0 different"), r.stdout)

@@ -4,10 +4,11 @@ import Foundation
 import GRDB
 
 /// The lossless JSONL form of a session: a header line, then one line per cell (with its layer
-/// traces) and one per call (tied to its cell by number). Row ids are not part of it, so a session
+/// traces), one per call and one per scored benchmark item (each tied to its cell by number). Row ids are not part of it, so a session
 /// exported, imported elsewhere and exported again gives the same lines.
 public enum SessionArchive {
-    public static let format = 1
+    /// 2 added benchmark items; format 1 files still import.
+    public static let format = 2
 
     struct Header: Codable {
         var kind = "archon-session"
@@ -54,6 +55,18 @@ public enum SessionArchive {
         var cacheKey: String?
     }
 
+    struct BenchItemLine: Codable {
+        var kind = "benchItem"
+        var cell: Int?
+        var benchKey: String
+        var itemId: String
+        var category: String
+        var answer: String
+        var score: Double
+        var detail: String
+        var judgement: String?
+    }
+
     static var encoder: JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -83,6 +96,11 @@ public enum SessionArchive {
                 layer: k.layer, technique: k.technique, sampleIndex: k.sampleIndex, startedAt: k.startedAt,
                 cached: k.cached, cost: k.cost, attemptLog: k.attemptLog, cacheKey: k.cacheKey)))
         }
+        for b in try store.benchItems(session: id) {
+            lines.append(try encoder.encode(BenchItemLine(cell: b.cellId.flatMap { numbers[$0] }, benchKey: b.benchKey, itemId: b.itemId,
+                                                          category: b.category, answer: b.answer, score: b.score, detail: b.detail,
+                                                          judgement: b.judgement)))
+        }
         return lines.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n") + "\n"
     }
 
@@ -111,6 +129,7 @@ public enum SessionArchive {
         }
         var cells: [CellLine] = []
         var calls: [CallLine] = []
+        var items: [BenchItemLine] = []
         for (i, line) in lines.enumerated().dropFirst() {
             let d = Data(line.utf8)
             do {
@@ -118,12 +137,13 @@ public enum SessionArchive {
                 switch kind {
                 case "cell": cells.append(try decoder.decode(CellLine.self, from: d))
                 case "call": calls.append(try decoder.decode(CallLine.self, from: d))
+                case "benchItem": items.append(try decoder.decode(BenchItemLine.self, from: d))
                 default: throw ImportError(file: path, line: i + 1, problem: "unknown line kind '\(kind ?? "none")'")
                 }
             } catch let e as ImportError {
                 throw e
             } catch {
-                throw ImportError(file: path, line: i + 1, problem: "not a valid cell or call line (\(error))")
+                throw ImportError(file: path, line: i + 1, problem: "not a valid cell, call or benchItem line (\(error))")
             }
         }
         return try store.importSession(header: (header.startedAt, header.endedAt, header.sessionKind, header.title),
@@ -135,6 +155,11 @@ public enum SessionArchive {
                                                             latency: k.latency, error: k.error, attempts: k.attempts, layer: k.layer,
                                                             technique: k.technique, sampleIndex: k.sampleIndex, startedAt: k.startedAt,
                                                             cached: k.cached, cost: k.cost, attemptLog: k.attemptLog, cacheKey: k.cacheKey))
+                                       },
+                                       benchItems: items.map { b in
+                                           (b.cell, BenchItemRow(id: nil, benchKey: b.benchKey, sessionId: 0, cellId: nil, itemId: b.itemId,
+                                                                 category: b.category, answer: b.answer, score: b.score, detail: b.detail,
+                                                                 judgement: b.judgement))
                                        })
     }
 }

@@ -296,7 +296,7 @@ public final class SessionStore: Sendable {
     public func importSession(header: (startedAt: Date, endedAt: Date?, kind: String, title: String?),
                               cells: [(number: Int, source: String, status: String, output: String, startedAt: Date,
                                        finishedAt: Date?, seconds: Double?, layers: [LayerTrace])],
-                              calls: [(cell: Int?, row: CallRow)]) throws -> Int64 {
+                              calls: [(cell: Int?, row: CallRow)], benchItems: [(cell: Int?, row: BenchItemRow)] = []) throws -> Int64 {
         try pool.write { db in
             try SessionRow(id: nil, startedAt: header.startedAt, endedAt: header.endedAt, kind: header.kind, title: header.title).insert(db)
             let sid = db.lastInsertedRowID
@@ -312,6 +312,12 @@ public final class SessionStore: Sendable {
                 }
             }
             for (cell, row) in calls {
+                var r = row
+                r.sessionId = sid
+                r.cellId = cell.flatMap { ids[$0] }
+                try r.insert(db)
+            }
+            for (cell, row) in benchItems {
                 var r = row
                 r.sessionId = sid
                 r.cellId = cell.flatMap { ids[$0] }
@@ -397,6 +403,11 @@ public struct BenchItemRow: Codable, Sendable, FetchableRecord, PersistableRecor
 extension SessionStore {
     public func recordBenchItem(_ row: BenchItemRow) throws {
         try pool.write { db in try row.insert(db) }
+    }
+
+    /// Items scored in a session, in the order they finished.
+    public func benchItems(session: Int64) throws -> [BenchItemRow] {
+        try pool.read { db in try BenchItemRow.filter(Column("sessionId") == session).order(Column("id")).fetchAll(db) }
     }
 
     /// Items scored in one cell, in the order they finished.
