@@ -97,7 +97,11 @@ public final class LocalModelServer: @unchecked Sendable {
         let python = try findPython()
         let port = try freePort()
         let threads = environment["ARCHON_LOCAL_THREADS"] ?? "2"
-        let parallel = environment["ARCHON_LOCAL_PARALLEL"] ?? "4"
+        // One slot by default: llama.cpp batches parallel slots together, and a batch's arithmetic
+        // differs from a single sequence's, so with several slots the same temperature-0 request can
+        // answer differently depending on what runs beside it. Measured: math500[0:20] twice with 4
+        // slots gave 2 and 3 correct; with 1 slot the answers were byte-identical (about 30% slower).
+        let parallel = environment["ARCHON_LOCAL_PARALLEL"] ?? "1"
         let ctx = environment["ARCHON_LOCAL_CTX"] ?? "8192"
         let log = FileManager.default.temporaryDirectory
             .appendingPathComponent("archon-local-\(getpid())-\(port).log")
