@@ -237,4 +237,18 @@ final class BenchTests: XCTestCase {
         let badCell = try store.cells(session: 1).first { $0.number == 5 }!
         XCTAssertLessThan(try store.calls(cell: badCell.id!).count, 100, "it stopped early, not after 100 failures")
     }
+
+    /// The same bench in two fresh databases, cache off, items in flight at once: the same answers.
+    func testABenchOnTheLocalModelIsRepeatable() throws {
+        let script = "set cache off\nmodel tiny = local/smollm2 temperature=0 max_tokens=96\nbench tiny math500[0:6]\n"
+        var answers: [[String]] = []
+        for name in ["one.sqlite", "two.sqlite"] {
+            let r = try archon(["--db", dir.path(name)], stdin: script, directory: repositoryRoot.path)
+            XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+            let rows = try SessionStore(path: dir.path(name)).benchItems(session: 1)
+            XCTAssertEqual(rows.count, 6)
+            answers.append(rows.sorted { $0.itemId < $1.itemId }.map(\.answer))
+        }
+        XCTAssertEqual(answers[0], answers[1], "temperature 0 gives the same text on every run")
+    }
 }
