@@ -238,17 +238,21 @@ final class BenchTests: XCTestCase {
         XCTAssertLessThan(try store.calls(cell: badCell.id!).count, 100, "it stopped early, not after 100 failures")
     }
 
-    /// The same bench in two fresh databases, cache off, items in flight at once: the same answers.
+    /// The same bench in two fresh databases, cache off, items in flight at once — the second after
+    /// other requests and in another order: the same answers.
     func testABenchOnTheLocalModelIsRepeatable() throws {
-        let script = "set cache off\nmodel tiny = local/smollm2 temperature=0 max_tokens=96\nbench tiny math500[0:6]\n"
-        var answers: [[String]] = []
-        for name in ["one.sqlite", "two.sqlite"] {
-            let r = try archon(["--db", dir.path(name)], stdin: script, directory: repositoryRoot.path)
+        let model = "set cache off\nmodel tiny = local/smollm2 temperature=0 max_tokens=96\n"
+        let scripts = [model + "bench tiny math500[0:6]\n",
+                       model + "ask tiny \"Write a haiku about rivers.\"\nbench tiny math500[3:6]\nbench tiny math500[0:6]\n"]
+        var answers: [[String: String]] = []
+        for (i, script) in scripts.enumerated() {
+            let path = dir.path("run\(i).sqlite")
+            let r = try archon(["--db", path], stdin: script, directory: repositoryRoot.path)
             XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
-            let rows = try SessionStore(path: dir.path(name)).benchItems(session: 1)
-            XCTAssertEqual(rows.count, 6)
-            answers.append(rows.sorted { $0.itemId < $1.itemId }.map(\.answer))
+            let rows = try SessionStore(path: path).benchItems(session: 1)
+            answers.append(Dictionary(rows.map { ($0.itemId, $0.answer) }, uniquingKeysWith: { a, _ in a }))
         }
+        XCTAssertEqual(answers[0].count, 6)
         XCTAssertEqual(answers[0], answers[1], "temperature 0 gives the same text on every run")
     }
 }
