@@ -1,6 +1,7 @@
 // Scorers on hand-made cases: MixEval options and free-form targets, code extraction, pass@k, the bootstrap.
 
 import ArchonKit
+import ArchonTestSupport
 import XCTest
 
 final class ScorerTests: XCTestCase {
@@ -25,6 +26,11 @@ final class ScorerTests: XCTestCase {
         XCTAssertEqual(Scorer.code(in: "```\nx = 1\n```\n```py\nx = 2\n```"), "x = 2\n")
         XCTAssertEqual(Scorer.code(in: "def g(): pass"), "def g(): pass")
         XCTAssertEqual(Scorer.code(in: "```python\r\na = 1\r\n```"), "a = 1\n")
+        // One fence only: a block that was never opened, or never closed (cut off by max_tokens).
+        XCTAssertEqual(Scorer.code(in: "def f():\n    return 1\n```\n\nThis returns one."), "def f():\n    return 1")
+        XCTAssertEqual(Scorer.code(in: "Here you go:\n```python\ndef f():\n    return 1"), "def f():\n    return 1")
+        // Prose before unfenced code is dropped.
+        XCTAssertEqual(Scorer.code(in: "Sure! Here is the function.\nimport math\ndef f(): return math.pi"), "import math\ndef f(): return math.pi")
     }
 
     func testPassAtKAndBootstrap() {
@@ -38,5 +44,20 @@ final class ScorerTests: XCTestCase {
         XCTAssertGreaterThan(ci.high, 0.7)
         XCTAssertEqual(ci.low, Statistics.bootstrapCI(xs).low, "seeded: the same every run")
         XCTAssertEqual(Statistics.bootstrapCI([1]).low, 1)
+    }
+
+    /// HumanEval runs the prompt first: an answer with the whole function but without the prompt's
+    /// imports still passes, as in the benchmark's own harness.
+    func testHumanEvalAnswersRunAfterThePrompt() throws {
+        let items = try DatasetRegistry.load("humaneval", root: repositoryRoot.appendingPathComponent("datasets")).items
+        let item = try XCTUnwrap(items.first { $0.id == "HumanEval/0" })
+        let whole = "```python\ndef has_close_elements(numbers: List[float], threshold: float) -> bool:\n"
+            + "    return any(abs(a - b) < threshold for i, a in enumerate(numbers) for b in numbers[i + 1:])\n```"
+        let scored = Scorer.score(whole, item: item, dataset: "humaneval", scorer: "code", sandbox: CodeSandbox())
+        XCTAssertEqual(scored.score, 1, scored.detail)
+        let body = "    return any(abs(a - b) < threshold for i, a in enumerate(numbers) for b in numbers[i + 1:])\n"
+        XCTAssertEqual(Scorer.score(body, item: item, dataset: "humaneval", scorer: "code", sandbox: CodeSandbox()).score, 1)
+        let wrong = "def has_close_elements(numbers, threshold):\n    return False\n"
+        XCTAssertEqual(Scorer.score(wrong, item: item, dataset: "humaneval", scorer: "code", sandbox: CodeSandbox()).score, 0)
     }
 }

@@ -63,12 +63,33 @@ public enum Scorer {
         }
     }
 
-    /// The code in an answer: the last ```python (or plain ```) block, else the whole answer.
+    /// The code in an answer: the last fenced block; else, with one fence only (a model that forgot to
+    /// open or to close it, or was cut off), the side of it that holds code; then, without fences, from
+    /// the first line that starts code (`def`, `import`, `from`, `class`, `@`) when prose comes first.
     public static func code(in raw: String) -> String {
         // "\r\n" is one Character in Swift and would not match \n: make line ends plain first.
         let answer = raw.replacingOccurrences(of: "\r\n", with: "\n")
         let blocks = answer.matches(of: #/```(?:python|py)?[^\n]*\n((?:.|\n)*?)```/#).map { String($0.output.1) }
-        return blocks.last ?? answer
+        if let last = blocks.last { return last }
+        var text = answer
+        let lines = answer.split(separator: "\n", omittingEmptySubsequences: false)
+        if let fence = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("```") }) {
+            let before = lines[..<fence].joined(separator: "\n"), after = lines[(fence + 1)...].joined(separator: "\n")
+            text = looksLikeCode(before) && !looksLikeCode(after) ? before : after
+        }
+        let codeLines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if let start = codeLines.firstIndex(where: startsCode), start > 0 {
+            return codeLines[start...].joined(separator: "\n")
+        }
+        return text
+    }
+
+    static func startsCode(_ line: Substring) -> Bool {
+        ["def ", "import ", "from ", "class ", "@", "async def "].contains { line.hasPrefix($0) }
+    }
+
+    static func looksLikeCode(_ text: String) -> Bool {
+        text.split(separator: "\n").contains(where: startsCode)
     }
 
     /// Scores an answer with a scorer that needs no judge.
@@ -83,8 +104,10 @@ public enum Scorer {
             return ItemScore(score: ok ? 1 : 0, detail: "\(method): \(Formatting.snippet(found, 40)) vs \(Formatting.snippet(item.reference ?? "", 40))")
         case "code":
             var program = code(in: answer)
-            // HumanEval-style items: the answer may give only the body, and the tests define check().
-            if let entry = item.entryPoint, !program.contains("def \(entry)") {
+            // HumanEval-style items run the prompt first, as the benchmark's own harness does: it brings
+            // the imports and helpers, an answer that gives only the body completes it, and one that
+            // gives the whole function redefines it. The tests define check().
+            if item.entryPoint != nil {
                 program = item.turns[0] + program
             }
             program += "\n\n" + (item.tests ?? "")
