@@ -44,6 +44,8 @@ final class ScorerTests: XCTestCase {
         XCTAssertGreaterThan(ci.high, 0.7)
         XCTAssertEqual(ci.low, Statistics.bootstrapCI(xs).low, "seeded: the same every run")
         XCTAssertEqual(Statistics.bootstrapCI([1]).low, 1)
+        let scores: [Double] = [1, 0, 0, 1, 1, 0, 0, 0, 1, 0, 1, 1]
+        XCTAssertTrue(Statistics.bootstrapCI(scores) == Statistics.bootstrapCI(scores.reversed()), "the order items finished in does not matter")
     }
 
     /// HumanEval runs the prompt first: an answer with the whole function but without the prompt's

@@ -192,6 +192,8 @@ final class BenchTests: XCTestCase {
         compare reference f math500[0:30]
         compare f reference math500[0:5]
         compare f f math500[0:30]
+        results
+        results mt_bench
 
         """
         let r = try archon(["--db", db], stdin: script, directory: repositoryRoot.path)
@@ -205,6 +207,10 @@ final class BenchTests: XCTestCase {
         XCTAssertTrue(out.contains("math500[0:5] · math scorer · items scored for both: 5"), out)
         XCTAssertTrue(out.contains("difference f − reference: -100.0%"), out)
         XCTAssertTrue(out.contains("error: compare needs two different targets"), out)
+        // results lists what this database has measured.
+        XCTAssertNotNil(out.firstMatch(of: #/bench reference math500\[0:30\] +30 +100\.0% +100\.0% – 100\.0% +session 1, cell 3/#), out)
+        XCTAssertNotNil(out.firstMatch(of: #/bench f math500\[0:30\] +30 +0\.0% +0\.0% – 0\.0% +session 1, cell 4/#), out)
+        XCTAssertTrue(out.contains("no stored results on mt_bench — bench something first"), out)
         let store = try SessionStore(path: db)
         XCTAssertEqual(try store.session(1).calls, 30, "only the bench of f called a model")
     }

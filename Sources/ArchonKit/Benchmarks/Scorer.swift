@@ -147,7 +147,9 @@ public enum Statistics {
     public static func mean(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count) }
 
     /// The 2.5th and 97.5th percentiles of `rounds` bootstrap means (seeded: the same every run).
-    public static func bootstrapCI(_ xs: [Double], rounds: Int = 1000, seed: UInt64 = 1) -> (low: Double, high: Double) {
+    /// The values are sorted first, so the interval depends on the scores, not on the order items finished in.
+    public static func bootstrapCI(_ values: [Double], rounds: Int = 1000, seed: UInt64 = 1) -> (low: Double, high: Double) {
+        let xs = values.sorted()
         guard xs.count > 1 else { return (mean(xs), mean(xs)) }
         var rng = SeededGenerator(seed: seed)
         var means: [Double] = []

@@ -198,6 +198,9 @@ public actor Interpreter {
         case let .bench(request):
             return try await runBench(request, number: number, cell: cell, onToken: onToken)
 
+        case let .results(filter):
+            return try runResults(dataset: filter, number: number)
+
         case let .compare(request, other):
             return try runCompare(request, other: other, number: number)
 

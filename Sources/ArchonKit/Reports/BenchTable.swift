@@ -35,6 +35,22 @@ public enum BenchTable {
         return text
     }
 
+    /// The headline of a stored result: n scored, the score and its interval, in the scorer's unit.
+    public static func headline(rows allRows: [BenchItemRow], scorer: String) -> (n: Int, score: String, interval: String) {
+        let rows = allRows.filter { Judgement.from($0.judgement)?.scored ?? true }
+        guard !rows.isEmpty else { return (0, "–", "–") }
+        if scorer == "arena" {
+            let battles = rows.flatMap { Judgement.from($0.judgement)?.games ?? [] }.compactMap { g in
+                g.outcome.map { Battle(a: "target", b: "baseline", outcome: $0, weight: g.weight) }
+            }
+            let w = BradleyTerry.winRates(battles, anchor: "baseline", rounds: 100)["target"] ?? (0.5, 0.5, 0.5)
+            return (rows.count, pct(w.rate), "\(pct(w.low)) – \(pct(w.high))")
+        }
+        let scores = rows.map(\.score), ci = Statistics.bootstrapCI(scores)
+        func show(_ x: Double) -> String { scorer == "judge" ? rating(x) : pct(x) }
+        return (rows.count, show(Statistics.mean(scores)), "\(show(ci.low)) – \(show(ci.high))")
+    }
+
     static func categoryRows(_ rows: [BenchItemRow], _ line: (String, [BenchItemRow]) -> [String]) -> [[String]] {
         let categories = Dictionary(grouping: rows, by: \.category)
         guard categories.count > 1, categories.count <= 20 else { return [] }

@@ -38,6 +38,8 @@ public enum Command: Sendable, Equatable {
     case datasets(slice: String?)
     /// `bench TARGET SLICE [samples=K] [judge=MODEL] [baseline=NAME]`
     case bench(BenchRequest)
+    /// `results [DATASET]` — every stored bench result
+    case results(dataset: String?)
     /// `compare A B SLICE [options]` — two stored bench results on the same items, paired
     case compare(BenchRequest, other: String)
     /// `dataset NAME = "FILE.jsonl" prompt=FIELD …` — a user's own JSONL file as a dataset
@@ -66,6 +68,7 @@ public enum Command: Sendable, Equatable {
         case .bench: "bench"
         case .dataset: "dataset"
         case .compare: "compare"
+        case .results: "results"
         }
     }
 }

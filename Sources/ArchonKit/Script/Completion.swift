@@ -53,6 +53,7 @@ public enum Completion {
                 else if previous.count == slicePosition && !afterEquals { pool = DatasetRegistry.names }
                 else if afterEquals { pool = names }
                 else { pool = BenchRequest.optionKeys.map { "\($0)=" } }
+            case "results", "datasets": pool = previous.count == 1 ? DatasetRegistry.names : []
             case "dataset":
                 pool = previous.count >= 4 && !afterEquals ? UserDatasetSpec.keys.map { "\($0.key)=" }
                     : (afterEquals && before.hasSuffix("scorer=") ? UserDatasetSpec.scorers : [])

@@ -53,6 +53,14 @@ public enum Parser {
             var request = BenchRequest(target: target.text, slice: try parseSlice(&p))
             try parseBenchOptions(&p, into: &request, command: "bench")
             command = .bench(request)
+        case "results":
+            var filter: String?
+            if let t = p.peek {
+                guard t.kind == .word else { throw p.errorHere("a dataset name, e.g. results math500") }
+                filter = t.text
+                p.index += 1
+            }
+            command = .results(dataset: filter)
         case "compare":
             let first = try p.name("two models or architectures after 'compare', e.g. compare tiny trio math500[0:20]")
             let second = try p.name("a second model or architecture, e.g. compare \(first.text) trio math500[0:20]")

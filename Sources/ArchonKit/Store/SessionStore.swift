@@ -405,6 +405,25 @@ extension SessionStore {
         try pool.write { db in try row.insert(db) }
     }
 
+    /// Every stored bench result in the database, oldest first: the rows of each resume key and the
+    /// newest cell that wrote to it.
+    public func benchResults() throws -> [(key: String, rows: [BenchItemRow], cell: CellRow?)] {
+        try pool.read { db in
+            let all = try BenchItemRow.order(Column("id")).fetchAll(db)
+            var order: [String] = []
+            var groups: [String: [BenchItemRow]] = [:]
+            for r in all {
+                if groups[r.benchKey] == nil { order.append(r.benchKey) }
+                groups[r.benchKey, default: []].append(r)
+            }
+            return try order.map { key in
+                let rows = groups[key]!
+                let cell = try rows.compactMap(\.cellId).max().flatMap { try CellRow.fetchOne(db, key: $0) }
+                return (key, rows, cell)
+            }
+        }
+    }
+
     /// Items scored in a session, in the order they finished.
     public func benchItems(session: Int64) throws -> [BenchItemRow] {
         try pool.read { db in try BenchItemRow.filter(Column("sessionId") == session).order(Column("id")).fetchAll(db) }
