@@ -9,6 +9,8 @@ public actor AsyncSemaphore {
 
     public init(limit: Int) { self.limit = max(1, limit) }
 
+    public var currentLimit: Int { limit }
+
     public func setLimit(_ n: Int) {
         limit = max(1, n)
         wakeWaiters()

@@ -47,6 +47,9 @@ public final class ModelClient: Sendable {
     /// Sets how many calls may be in flight at once across all models.
     public func setConcurrency(_ n: Int) async { await overall.setLimit(n) }
 
+    /// How many calls may be in flight at once across all models.
+    public func concurrency() async -> Int { await overall.currentLimit }
+
     /// The canonical JSON of a request: what identifies it, with keys sorted and no secrets.
     public static func canonicalRequest(_ request: ChatRequest, model: ModelSpec) -> String {
         var object: [String: Any] = [

@@ -225,6 +225,7 @@ extension Interpreter {
         // fails (a wrong key, a server that is down) stop it.
         var failures: [(item: String, error: String)] = []
         var succeeded = 0
+        let inFlight = await client.concurrency()
         try await withThrowingTaskGroup(of: (String, Error?).self) { group in
             var next = 0
             func add() {
@@ -245,7 +246,8 @@ extension Interpreter {
                     return (item.id, nil)
                 }
             }
-            for _ in 0..<16 { add() }
+            // As many items in flight as calls may be (`set concurrency`): each needs at least one.
+            for _ in 0..<inFlight { add() }
             while let (id, error) = try await group.next() {
                 if let error {
                     failures.append((id, "\(error)"))
