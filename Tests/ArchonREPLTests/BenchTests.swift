@@ -261,4 +261,34 @@ final class BenchTests: XCTestCase {
         XCTAssertEqual(answers[0].count, 6)
         XCTAssertEqual(answers[0], answers[1], "temperature 0 gives the same text on every run")
     }
+
+    /// The real local model: kill -9 in the middle of a bench, then the same bench resumes from the
+    /// items that were stored and pays only for the rest.
+    func testKill9MidBenchOnTheLocalModelThenResume() throws {
+        let script = "model tiny = local/smollm2 temperature=0 max_tokens=16\nbench tiny mixeval_hard[500:524]\n"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: archonBinary)
+        p.arguments = ["--db", db]
+        p.currentDirectoryURL = repositoryRoot
+        let input = Pipe()
+        p.standardInput = input
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        input.fileHandleForWriting.write(Data(script.utf8))
+        var stored = 0
+        let deadline = Date().addingTimeInterval(60)
+        while stored < 4, Date() < deadline {
+            usleep(100_000)
+            stored = (try? SessionStore(path: db).benchItems(session: 1).count) ?? 0
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        stored = try SessionStore(path: db).benchItems(session: 1).count
+        XCTAssertGreaterThanOrEqual(stored, 4)
+        XCTAssertLessThan(stored, 24, "killed mid-bench")
+        let again = try archon(["--db", db], stdin: script, directory: repositoryRoot.path)
+        XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+        XCTAssertTrue(again.stdout.contains("[2] bench tiny · mixeval scorer · \(24 - stored) scored now, \(stored) resumed · \(24 - stored) calls"), again.stdout)
+        XCTAssertNotNil(again.stdout.firstMatch(of: #/mixeval_hard\[500:524\] +24 /#), again.stdout)
+    }
 }
