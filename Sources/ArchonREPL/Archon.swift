@@ -9,7 +9,7 @@ struct Archon: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "archon",
         abstract: "A notebook-style REPL for composing and measuring inference-time techniques.",
-        subcommands: [Repl.self, Run.self, Sessions.self, Show.self, Replay.self, Export.self, Import.self],
+        subcommands: [Repl.self, Run.self, Sessions.self, Show.self, Results.self, Replay.self, Export.self, Import.self],
         defaultSubcommand: Repl.self
     )
 }
@@ -75,6 +75,18 @@ extension Archon {
             let store = try store.open()
             let rows = try store.sessions()
             Console.out(json ? SessionReport.sessionsJSON(rows) : SessionReport.sessions(rows))
+        }
+    }
+
+    struct Results: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every bench result stored in the database.")
+
+        @Argument(help: "Only this dataset, e.g. math500.") var dataset: String?
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let store = try store.open()
+            Console.out(try ResultsReport.render(store, dataset: dataset))
         }
     }
 

@@ -211,6 +211,9 @@ final class BenchTests: XCTestCase {
         XCTAssertNotNil(out.firstMatch(of: #/bench reference math500\[0:30\] +30 +100\.0% +100\.0% – 100\.0% +session 1, cell 3/#), out)
         XCTAssertNotNil(out.firstMatch(of: #/bench f math500\[0:30\] +30 +0\.0% +0\.0% – 0\.0% +session 1, cell 4/#), out)
         XCTAssertTrue(out.contains("no stored results on mt_bench — bench something first"), out)
+        let shell = try archon(["results", "math500", "--db", db])
+        XCTAssertEqual(shell.status, 0, shell.stderr)
+        XCTAssertEqual(shell.stdout.components(separatedBy: "\nbench ").count - 1, 2, "archon results from the shell:\n" + shell.stdout)
         let store = try SessionStore(path: db)
         XCTAssertEqual(try store.session(1).calls, 30, "only the bench of f called a model")
     }

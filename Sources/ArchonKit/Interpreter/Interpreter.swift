@@ -199,7 +199,8 @@ public actor Interpreter {
             return try await runBench(request, number: number, cell: cell, onToken: onToken)
 
         case let .results(filter):
-            return try runResults(dataset: filter, number: number)
+            let scorers = Dictionary(workspace.datasets.map { ($0.name, $0.scorer) }, uniquingKeysWith: { _, b in b })
+            return CellResult(number: number, output: try ResultsReport.render(store, dataset: filter, scorers: scorers))
 
         case let .compare(request, other):
             return try runCompare(request, other: other, number: number)

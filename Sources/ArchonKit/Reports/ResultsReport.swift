@@ -1,9 +1,11 @@
-// `results [DATASET]`: every bench result stored in this database, across sessions.
+// Every bench result stored in a database, across sessions (`results` in the REPL, `archon results`).
 
 import Foundation
 
-extension Interpreter {
-    func runResults(dataset filter: String?, number: Int) throws -> CellResult {
+public enum ResultsReport {
+    /// The table of stored results, optionally for one dataset. `scorers` names the scorer of datasets
+    /// the bundled registry does not know (a session's own `dataset` definitions).
+    public static func render(_ store: SessionStore, dataset filter: String?, scorers: [String: String] = [:]) throws -> String {
         var rows: [[String]] = []
         for result in try store.benchResults() {
             let source = result.cell?.source.trimmingCharacters(in: .whitespaces) ?? "?"
@@ -11,7 +13,7 @@ extension Interpreter {
             var datasetName = ""
             if case .bench(let request)? = try? Parser.parse(source), let slice = try? Slice.parse(request.slice) {
                 datasetName = slice.dataset
-                scorer = workspace.dataset(datasetName)?.scorer
+                scorer = scorers[datasetName]
                     ?? DatasetRegistry.entries.first { $0.name == datasetName }?.scorer
                     ?? (result.rows.contains { Judgement.from($0.judgement)?.ratings != nil } ? "judge" : "")
             }
@@ -21,10 +23,10 @@ extension Interpreter {
             rows.append([Formatting.snippet(source, 64), String(h.n), h.score, h.interval, place])
         }
         guard !rows.isEmpty else {
-            return CellResult(number: number, output: filter.map { "no stored results on \($0) — bench something first, e.g. bench tiny \($0)[0:10]" }
-                              ?? "no stored results yet — bench something first, e.g. bench reference math500")
+            return filter.map { "no stored results on \($0) — bench something first, e.g. bench tiny \($0)[0:10]" }
+                ?? "no stored results yet — bench something first, e.g. bench reference math500"
         }
-        return CellResult(number: number, output: Formatting.table(["bench (the newest cell that wrote to it)", "n", "score", "95% CI", "where"], rows)
-                          + "\n(judged scores in their own unit: MT-Bench 1–10, win rates in %; `compare A B SLICE` reads a difference)")
+        return Formatting.table(["bench (the newest cell that wrote to it)", "n", "score", "95% CI", "where"], rows)
+            + "\n(judged scores in their own unit: MT-Bench 1–10, win rates in %; `compare A B SLICE` reads a difference)"
     }
 }
