@@ -95,6 +95,20 @@ final class PipedTests: XCTestCase {
         XCTAssertEqual(paper.stdout.components(separatedBy: "\nloaded ").count - 1, 5)
     }
 
+    func testTheShippedHarnessCheckRecipeRuns() throws {
+        let r = try archon(["run", repositoryRoot.appendingPathComponent("recipes/harness-check.archon").path, "--db", db],
+                           directory: repositoryRoot.path)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        for line in ["math500  311  100.0%", "aime        45  100.0%", "humaneval  164  100.0%", "mbpp   500  99.8%", "mixeval_hard     1000  100.0%",
+                     "sample        3  100.0%"] {
+            XCTAssertTrue(r.stdout.contains(line), "\(line):\n" + r.stdout)
+        }
+        for scorer in ["judge", "pairwise", "arena", "mixeval"] {
+            XCTAssertTrue(r.stdout.contains("· \(scorer) scorer · judge judge · "), "\(scorer):\n" + r.stdout)
+        }
+        XCTAssertFalse(r.stdout.contains("unscored"), "the grammar-held judge gave every verdict:\n" + r.stdout)
+    }
+
     func testTheShippedAblationRecipeRuns() throws {
         let r = try archon(["run", repositoryRoot.appendingPathComponent("recipes/ablation.archon").path, "--db", db],
                            directory: repositoryRoot.path)
