@@ -131,6 +131,13 @@ final class JudgeTests: XCTestCase {
         XCTAssertThrowsError(try missing.load(relativeTo: dir.url)) {
             XCTAssertTrue("\($0)".contains("q.jsonl line 1 has no field 'question' (for prompt=) — its fields: gold, meta"), "\($0)")
         }
+        try #"{"t": ["one", "two", "three"]}"#.write(toFile: dir.path("turns.jsonl"), atomically: true, encoding: .utf8)
+        var turns = UserDatasetSpec(name: "t", path: "turns.jsonl")
+        try turns.set("turns", "t")
+        XCTAssertEqual(turns.effectiveScorer, "judge")
+        XCTAssertThrowsError(try turns.load(relativeTo: dir.url)) {
+            XCTAssertTrue("\($0)".contains("turns.jsonl line 1: 3 turns — the judge scorer takes one or two turns"), "\($0)")
+        }
         XCTAssertThrowsError(try UserDatasetSpec(name: "x", path: "nope.jsonl").load(relativeTo: dir.url)) {
             XCTAssertTrue("\($0)".contains("cannot read nope.jsonl"), "\($0)")
         }

@@ -132,6 +132,10 @@ public struct UserDatasetSpec: Sendable, Equatable {
                 throw DatasetError(message: "\(path) line \(line): field '\(fields[key]!)' (for \(key)=) is not a list")
             }
             let turns = try fields["turns"] != nil ? list("turns", required: true)! : [text("prompt", required: true)!]
+            let most = ["pairwise", "arena"].contains(scorer) ? 1 : 2
+            guard (1...most).contains(turns.count) else {
+                throw DatasetError(message: "\(path) line \(line): \(turns.count) turns — the \(scorer) scorer takes \(most == 1 ? "one turn" : "one or two turns (as MT-Bench)")")
+            }
             let id = try text("id") ?? String(line)
             guard ids.insert(id).inserted else {
                 throw DatasetError(message: "\(path) line \(line): id '\(id)' is used twice — ids must be unique (or leave id= out)")
