@@ -82,11 +82,12 @@ extension Archon {
         static let configuration = CommandConfiguration(abstract: "List every bench result stored in the database.")
 
         @Argument(help: "Only this dataset, e.g. math500.") var dataset: String?
+        @Flag(name: .long, help: "Print a JSON array (scores as numbers).") var json = false
         @OptionGroup var store: StoreOptions
 
         func run() throws {
             let store = try store.open()
-            Console.out(try ResultsReport.render(store, dataset: dataset))
+            Console.out(json ? try ResultsReport.json(store, dataset: dataset) : try ResultsReport.render(store, dataset: dataset))
         }
     }
 

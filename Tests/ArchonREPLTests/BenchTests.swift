@@ -214,6 +214,13 @@ final class BenchTests: XCTestCase {
         let shell = try archon(["results", "math500", "--db", db])
         XCTAssertEqual(shell.status, 0, shell.stderr)
         XCTAssertEqual(shell.stdout.components(separatedBy: "\nbench ").count - 1, 2, "archon results from the shell:\n" + shell.stdout)
+        let json = try archon(["results", "--json", "--db", db])
+        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(list.count, 2)
+        XCTAssertEqual(list.first?["bench"] as? String, "bench reference math500[0:30]")
+        XCTAssertEqual(list.first?["score"] as? Double, 1)
+        XCTAssertEqual(list.last?["score"] as? Double, 0)
+        XCTAssertEqual(list.first?["n"] as? Int, 30)
         let store = try SessionStore(path: db)
         XCTAssertEqual(try store.session(1).calls, 30, "only the bench of f called a model")
     }

@@ -35,20 +35,27 @@ public enum BenchTable {
         return text
     }
 
-    /// The headline of a stored result: n scored, the score and its interval, in the scorer's unit.
-    public static func headline(rows allRows: [BenchItemRow], scorer: String) -> (n: Int, score: String, interval: String) {
+    /// The headline of a stored result in numbers: n scored, the score and its interval (0–1, or 1–10
+    /// for MT-Bench ratings; nil when nothing is scored).
+    public static func headlineValues(rows allRows: [BenchItemRow], scorer: String) -> (n: Int, score: Double, low: Double, high: Double)? {
         let rows = allRows.filter { Judgement.from($0.judgement)?.scored ?? true }
-        guard !rows.isEmpty else { return (0, "–", "–") }
+        guard !rows.isEmpty else { return nil }
         if scorer == "arena" {
             let battles = rows.flatMap { Judgement.from($0.judgement)?.games ?? [] }.compactMap { g in
                 g.outcome.map { Battle(a: "target", b: "baseline", outcome: $0, weight: g.weight) }
             }
             let w = BradleyTerry.winRates(battles, anchor: "baseline", rounds: 100)["target"] ?? (0.5, 0.5, 0.5)
-            return (rows.count, pct(w.rate), "\(pct(w.low)) – \(pct(w.high))")
+            return (rows.count, w.rate, w.low, w.high)
         }
         let scores = rows.map(\.score), ci = Statistics.bootstrapCI(scores)
+        return (rows.count, Statistics.mean(scores), ci.low, ci.high)
+    }
+
+    /// The headline as text, in the scorer's unit.
+    public static func headline(rows: [BenchItemRow], scorer: String) -> (n: Int, score: String, interval: String) {
+        guard let h = headlineValues(rows: rows, scorer: scorer) else { return (0, "–", "–") }
         func show(_ x: Double) -> String { scorer == "judge" ? rating(x) : pct(x) }
-        return (rows.count, show(Statistics.mean(scores)), "\(show(ci.low)) – \(show(ci.high))")
+        return (h.n, show(h.score), "\(show(h.low)) – \(show(h.high))")
     }
 
     static func categoryRows(_ rows: [BenchItemRow], _ line: (String, [BenchItemRow]) -> [String]) -> [[String]] {
