@@ -17,11 +17,13 @@ final class MathAnswerTests: XCTestCase {
         let same: [(String, String)] = [
             ("\\dfrac{1}{2}", "\\frac12"), ("0.5", "\\frac{1}{2}"), ("1/2", "\\frac{1}{2}"), ("\\left( 1, 2 \\right)", "(1,2)"),
             ("90^\\circ", "90"), ("10\\text{ cm}", "10"), ("1,000", "1000"), ("5.0", "5"), ("\\$18", "18"), ("50\\%", "50"),
+            ("x = 5", "5"), ("16 \\cdot 16 = 256", "256"), ("y = 2x + 3", "2x+3"), ("k=\\frac12", "0.5"),
             ("-\\frac{3}{4}", "\\frac{-3}{4}"), ("-0.75", "-\\frac34"), ("\\text{(B)}", "\\text{(B)}"), ("x^2 + 1", "x^2+1"),
         ]
         for (a, b) in same { XCTAssertTrue(MathAnswer.equivalent(a, b), "\(a) ≡ \(b)") }
         let different: [(String, String)] = [
             ("\\frac{1}{2}", "\\frac{1}{3}"), ("12", "21"), ("(1,2)", "(2,1)"), ("\\sqrt{2}", "2"), ("1000", "100"), ("0.33", "\\frac13"),
+            ("x = 5", "x = 6"), ("2 + 3 = 5", "6"), ("x=5", "y=5"),
         ]
         for (a, b) in different { XCTAssertFalse(MathAnswer.equivalent(a, b), "\(a) ≢ \(b)") }
     }

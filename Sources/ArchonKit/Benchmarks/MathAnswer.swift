@@ -71,8 +71,19 @@ public enum MathAnswer {
     }
 
     /// Whether two answers are the same: equal after normalisation, or equal in value (`0.5` vs `\frac12`).
+    /// When exactly one side is a statement `… = value` (`x = 5`, `16 \cdot 16 = 256`) and the other
+    /// is not, its last right-hand side is what is compared.
     public static func equivalent(_ a: String, _ b: String) -> Bool {
         let x = normalize(a), y = normalize(b)
+        if same(x, y) { return true }
+        let xs = x.contains("="), ys = y.contains("=")
+        if xs != ys, let rhs = (xs ? x : y).split(separator: "=").last.map(String.init), !rhs.isEmpty {
+            return same(rhs, xs ? y : x)
+        }
+        return false
+    }
+
+    static func same(_ x: String, _ y: String) -> Bool {
         if x == y { return true }
         if let u = value(x), let v = value(y) { return abs(u - v) <= 1e-9 * max(1, abs(u), abs(v)) }
         return false

@@ -62,7 +62,7 @@ public enum CommandCatalog {
               details: "Cells 1…CELL are replayed offline from the recording (definitions and answers), then the REPL carries on in the new session.",
               example: "fork 1:3"),
         .init(name: "datasets", usage: "datasets [SLICE]", summary: "list the bundled benchmarks, or preview a slice of one",
-              details: "Slices: NAME[START:END], NAME[category=C], NAME[sample=N,seed=S] (seeded, the same on every machine); they combine: mt_bench[category=math,0:5]. Provenance: datasets/SOURCES.md.",
+              details: "Slices: NAME[START:END], NAME[category=C], NAME[sample=N,seed=S] (seeded, the same on every machine); they combine: mt_bench[category=math,0:5]. Provenance: datasets/SOURCES.md. Your own files join the list with `dataset NAME = \"FILE.jsonl\" prompt=FIELD …`.",
               example: "datasets math500[0:3]"),
         .init(name: "bench", usage: "bench TARGET SLICE [samples=K] [judge=MODEL] [baseline=NAME]", summary: "score a model or architecture on a benchmark slice",
               details: "Items run at once; each is recorded as it finishes, so running the same bench again resumes (finished items are not paid for twice) and Ctrl-C keeps what finished. TARGET `reference` answers with the gold answers, to check the harness. Scorers: math (math500, aime), code (humaneval, mbpp, in the sandbox), mixeval (mixeval_hard; judge= optional), judge (mt_bench: 1–10, both turns), pairwise (alpaca_eval: win rate against the bundled GPT-4 answers or baseline=NAME) and arena (arena_hard: Bradley–Terry against baseline=NAME). samples=K reports pass@1 and the unbiased pass@K. A judge with verdict_grammar=on (llama.cpp) always answers in the verdict form.",
