@@ -36,10 +36,8 @@ final class BenchTests: XCTestCase {
         XCTAssertEqual(try store.session(1).calls, 5, "the resumed bench paid for nothing")
     }
 
-    func testKill9MidBenchThenResume() throws {
-        let server = try FakeServer()
-        defer { server.stop() }
-        let script = "model f = compatible/echo base_url=\(server.baseURL("slow-300")) max_concurrency=2\nbench f math500[0:20]\n"
+    /// Starts archon on `script` and kills it with SIGKILL as soon as `ready()` holds (or `within` seconds pass).
+    func killArchon(running script: String, within seconds: Double, when ready: () -> Bool) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: archonBinary)
         p.arguments = ["--db", db]
@@ -49,14 +47,17 @@ final class BenchTests: XCTestCase {
         p.standardOutput = FileHandle.nullDevice
         try p.run()
         input.fileHandleForWriting.write(Data(script.utf8))
-        var scored = 0
-        let deadline = Date().addingTimeInterval(20)
-        while scored < 6, Date() < deadline {
-            usleep(100_000)
-            scored = (try? SessionStore(path: db).calls(session: 1).count) ?? 0
-        }
+        let deadline = Date().addingTimeInterval(seconds)
+        while !ready(), Date() < deadline { usleep(100_000) }
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
+    }
+
+    func testKill9MidBenchThenResume() throws {
+        let server = try FakeServer()
+        defer { server.stop() }
+        let script = "model f = compatible/echo base_url=\(server.baseURL("slow-300")) max_concurrency=2\nbench f math500[0:20]\n"
+        try killArchon(running: script, within: 20) { (try? SessionStore(path: self.db).calls(session: 1).count) ?? 0 >= 6 }
         let calls = try SessionStore(path: db).calls(session: 1).count
         XCTAssertLessThan(calls, 20)
         let before = try server.stats().requests
@@ -276,24 +277,8 @@ final class BenchTests: XCTestCase {
     /// items that were stored and pays only for the rest.
     func testKill9MidBenchOnTheLocalModelThenResume() throws {
         let script = "model tiny = local/smollm2 temperature=0 max_tokens=16\nbench tiny mixeval_hard[500:524]\n"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: archonBinary)
-        p.arguments = ["--db", db]
-        p.currentDirectoryURL = repositoryRoot
-        let input = Pipe()
-        p.standardInput = input
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        input.fileHandleForWriting.write(Data(script.utf8))
-        var stored = 0
-        let deadline = Date().addingTimeInterval(60)
-        while stored < 4, Date() < deadline {
-            usleep(100_000)
-            stored = (try? SessionStore(path: db).benchItems(session: 1).count) ?? 0
-        }
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
-        stored = try SessionStore(path: db).benchItems(session: 1).count
+        try killArchon(running: script, within: 60) { (try? SessionStore(path: self.db).benchItems(session: 1).count) ?? 0 >= 4 }
+        let stored = try SessionStore(path: db).benchItems(session: 1).count
         XCTAssertGreaterThanOrEqual(stored, 4)
         XCTAssertLessThan(stored, 24, "killed mid-bench")
         let again = try archon(["--db", db], stdin: script, directory: repositoryRoot.path)

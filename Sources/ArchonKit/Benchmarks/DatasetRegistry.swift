@@ -40,6 +40,8 @@ public enum DatasetRegistry {
 
     public static var names: [String] { entries.map(\.name) }
 
+    private static let loaded = LockedValue<[String: Dataset]>([:])
+
     /// The datasets folder: `ARCHON_DATASETS`, else a `datasets/` folder here or above, or above the executable.
     public static func root(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
         if let r = environment["ARCHON_DATASETS"], !r.isEmpty { return URL(fileURLWithPath: r) }
@@ -65,8 +67,14 @@ public enum DatasetRegistry {
             throw DatasetError(message: "no dataset '\(name)'" + (Suggestion.closest(to: name, in: names).map { " — did you mean '\($0)'?" }
                 ?? " — `datasets` lists them"))
         }
+        // The bundled files are read-only data: each is parsed once per process (a bench, `compare` and
+        // `datasets` would otherwise read and decode the same JSON again every time).
+        let cacheKey = root.standardizedFileURL.path + "|" + name
+        if let cached = loaded.value[cacheKey] { return cached }
         do {
-            return Dataset(name: e.name, items: try e.load(root), scorer: e.scorer, source: e.source)
+            let dataset = Dataset(name: e.name, items: try e.load(root), scorer: e.scorer, source: e.source)
+            loaded.value[cacheKey] = dataset
+            return dataset
         } catch let error as DatasetError {
             throw error
         } catch {

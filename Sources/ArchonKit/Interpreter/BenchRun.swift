@@ -133,7 +133,7 @@ extension Interpreter {
 
         // What is being measured decides the resume key.
         var keyText = "bench|\(dataset.name)|samples=\(request.samples)|\(definition)"
-        if let judgeModel { keyText += "|judge=\(judgeModel.definition.replacingOccurrences(of: "model \(judgeModel.name) = ", with: ""))" }
+        if let judgeModel { keyText += "|judge=\(benchDefinition(judgeModel.name) ?? judgeModel.definition)" }
         if scorer == "pairwise" || scorer == "arena" { keyText += "|baseline=\(baselineDefinition)" }
         if workspace.dataset(dataset.name) != nil {
             // A user's file can change between runs: its content is part of what is measured.

@@ -32,10 +32,7 @@ extension Interpreter {
             throw ScriptError("no item of \(a.slice.description) is scored for both \(request.target) and \(other) — finish both benches first")
         }
         let ratings = a.scorer == "judge"
-        func show(_ v: Double, signed: Bool = false) -> String {
-            let sign = signed && v > 0 ? "+" : ""
-            return ratings ? sign + String(format: "%.2f", v) : sign + String(format: "%.1f%%", v * 100)
-        }
+        func show(_ v: Double, signed: Bool = false) -> String { (signed && v > 0 ? "+" : "") + BenchTable.format(v, scorer: a.scorer) }
         let xs = pairs.map(\.x), ys = pairs.map(\.y), diffs = pairs.map { $0.x - $0.y }
         var rows: [[String]] = []
         for (name, values) in [(request.target, xs), (other, ys)] {

@@ -1,51 +1,37 @@
-// The named things a session defines: models (and, later, architectures and results).
+// The named things a session defines: models, architectures and the user's own datasets.
 
 /// What the user has defined so far in a session, by name, in definition order.
 public struct Workspace: Sendable {
     public private(set) var models: [ModelSpec] = []
     public private(set) var architectures: [Architecture] = []
+    /// The user's own datasets (`dataset NAME = "FILE.jsonl" …`), as loaded.
+    public private(set) var datasets: [Dataset] = []
 
     public init() {}
 
     public func model(_ name: String) -> ModelSpec? { models.first { $0.name == name } }
+    public func architecture(_ name: String) -> Architecture? { architectures.first { $0.name == name } }
+    public func dataset(_ name: String) -> Dataset? { datasets.first { $0.name == name } }
 
     /// Adds or replaces a model; returns whether it replaced one.
     @discardableResult
-    public mutating func define(_ model: ModelSpec) -> Bool {
-        if let i = models.firstIndex(where: { $0.name == model.name }) {
-            models[i] = model
-            return true
-        }
-        models.append(model)
-        return false
-    }
-
-    public func architecture(_ name: String) -> Architecture? { architectures.first { $0.name == name } }
+    public mutating func define(_ model: ModelSpec) -> Bool { Self.upsert(model, into: &models, name: \.name) }
 
     /// Adds or replaces an architecture; returns whether it replaced one.
     @discardableResult
-    public mutating func define(_ a: Architecture) -> Bool {
-        if let i = architectures.firstIndex(where: { $0.name == a.name }) {
-            architectures[i] = a
-            return true
-        }
-        architectures.append(a)
-        return false
-    }
-
-    /// The user's own datasets (`dataset NAME = "FILE.jsonl" …`), as loaded.
-    public private(set) var datasets: [Dataset] = []
-
-    public func dataset(_ name: String) -> Dataset? { datasets.first { $0.name == name } }
+    public mutating func define(_ a: Architecture) -> Bool { Self.upsert(a, into: &architectures, name: \.name) }
 
     /// Adds or replaces a dataset; returns whether it replaced one.
     @discardableResult
-    public mutating func define(_ d: Dataset) -> Bool {
-        if let i = datasets.firstIndex(where: { $0.name == d.name }) {
-            datasets[i] = d
+    public mutating func define(_ d: Dataset) -> Bool { Self.upsert(d, into: &datasets, name: \.name) }
+
+    /// Replaces the element with the same name in place, or appends; returns whether it replaced one.
+    private static func upsert<T>(_ element: T, into list: inout [T], name: KeyPath<T, String>) -> Bool {
+        if let i = list.firstIndex(where: { $0[keyPath: name] == element[keyPath: name] }) {
+            list[i] = element
             return true
         }
-        datasets.append(d)
+        list.append(element)
         return false
     }
 

@@ -123,7 +123,7 @@ public struct ModelSpec: Sendable, Hashable, Codable {
             if key == "rpm" { rpm = v } else { tpm = v }
         case "verdict_grammar":
             guard ["on", "off"].contains(value) else { throw .badValue(key, value, "on or off") }
-            guard ["local", "llamacpp", "compatible"].contains(provider) else {
+            guard preset?.takesGrammar == true else {
                 throw .badValue(key, value, "a llama.cpp server: local/, llamacpp/ or compatible/ models (other APIs take no grammar)")
             }
             verdictGrammar = value == "on" ? true : nil

@@ -48,10 +48,7 @@ public struct OpenAICompatibleProvider: ChatProvider {
         if let t = p.topP { body["top_p"] = t }
         if let s = p.seed { body["seed"] = s }
         if let g = p.grammar { body["grammar"] = g }
-        // The embedded llama.cpp server would reuse the KV cache of whatever its slot held before for a
-        // shared prefix, and a prompt evaluated in two pieces gives slightly different numbers than in
-        // one: temperature 0 would then depend on the order requests arrived in. Evaluate it whole.
-        if model.provider == "local" { body["cache_prompt"] = false }
+        if model.preset?.evaluatesPromptWhole == true { body["cache_prompt"] = false }
         if stream {
             body["stream"] = true
             body["stream_options"] = ["include_usage": true]

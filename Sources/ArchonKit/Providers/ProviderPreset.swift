@@ -20,10 +20,18 @@ public struct ProviderPreset: Sendable, Equatable {
     /// Environment variable holding the API key; nil where the endpoint needs none.
     public var keyEnv: String?
     public var summary: String
+    /// A llama.cpp server: takes a GBNF `grammar` with a request (what `verdict_grammar=on` sends).
+    public var takesGrammar = false
+    /// Ask the server to evaluate every prompt whole (`cache_prompt: false`): the embedded server would
+    /// otherwise reuse the KV cache of whatever its slot held for a shared prefix, and a prompt evaluated
+    /// in two pieces gives slightly different numbers than in one, so temperature 0 would depend on the
+    /// order requests arrived in.
+    public var evaluatesPromptWhole = false
 
     public static let all: [ProviderPreset] = [
         .init(name: "local", wire: .openAI, baseURL: nil, baseURLEnv: nil, keyEnv: nil,
-              summary: "the embedded SmolLM2-135M model, served by llama.cpp on 127.0.0.1 (started on first use)"),
+              summary: "the embedded SmolLM2-135M model, served by llama.cpp on 127.0.0.1 (started on first use)",
+              takesGrammar: true, evaluatesPromptWhole: true),
         .init(name: "openai", wire: .openAI, baseURL: "https://api.openai.com/v1", baseURLEnv: "OPENAI_BASE_URL",
               keyEnv: "OPENAI_API_KEY", summary: "OpenAI chat completions"),
         .init(name: "together", wire: .openAI, baseURL: "https://api.together.xyz/v1", baseURLEnv: nil,
@@ -41,7 +49,7 @@ public struct ProviderPreset: Sendable, Equatable {
         .init(name: "ollama", wire: .openAI, baseURL: "http://127.0.0.1:11434/v1", baseURLEnv: nil, keyEnv: nil,
               summary: "an Ollama server (OpenAI-compatible, no key)"),
         .init(name: "llamacpp", wire: .openAI, baseURL: "http://127.0.0.1:8080/v1", baseURLEnv: nil, keyEnv: nil,
-              summary: "a llama.cpp server (OpenAI-compatible, no key)"),
+              summary: "a llama.cpp server (OpenAI-compatible, no key)", takesGrammar: true),
         .init(name: "anthropic", wire: .anthropic, baseURL: "https://api.anthropic.com/v1", baseURLEnv: nil,
               keyEnv: "ANTHROPIC_API_KEY", summary: "Anthropic Messages API"),
         .init(name: "gemini", wire: .gemini, baseURL: "https://generativelanguage.googleapis.com/v1beta", baseURLEnv: nil,
@@ -49,7 +57,8 @@ public struct ProviderPreset: Sendable, Equatable {
         .init(name: "bedrock", wire: .bedrock, baseURL: nil, baseURLEnv: nil, keyEnv: nil,
               summary: "AWS Bedrock (import/export only; not callable)"),
         .init(name: "compatible", wire: .openAI, baseURL: nil, baseURLEnv: nil, keyEnv: nil,
-              summary: "any OpenAI-compatible endpoint: give base_url= (and api_key_env= if it needs a key)"),
+              summary: "any OpenAI-compatible endpoint: give base_url= (and api_key_env= if it needs a key)",
+              takesGrammar: true),
     ]
 
     public static func named(_ name: String) -> ProviderPreset? { all.first { $0.name == name } }

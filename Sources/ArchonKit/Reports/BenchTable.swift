@@ -6,6 +6,8 @@ import Foundation
 public enum BenchTable {
     static func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
     static func rating(_ x: Double) -> String { String(format: "%.2f", x) }
+    /// A score in the scorer's unit: MT-Bench ratings as points, everything else as a percentage.
+    static func format(_ x: Double, scorer: String) -> String { scorer == "judge" ? rating(x) : pct(x) }
 
     /// Renders the stored rows of a bench.
     public static func render(rows allRows: [BenchItemRow], slice: Slice, scorer: String, samples: Int, baseline: String?) -> String {
@@ -30,7 +32,7 @@ public enum BenchTable {
             // With every score alike the bootstrap interval collapses; the widest spread is the honest scale then.
             let range = scorer == "judge" ? 9.0 : 1.0
             let halfWidth = max((ci.high - ci.low) / 2, 0.5 * range / Double(rows.count).squareRoot())
-            text += "\nnote: n = \(rows.count) is small; differences under ±\(scorer == "judge" ? rating(halfWidth) + " points" : pct(halfWidth)) are not readable here"
+            text += "\nnote: n = \(rows.count) is small; differences under ±\(format(halfWidth, scorer: scorer))\(scorer == "judge" ? " points" : "") are not readable here"
         }
         return text
     }
@@ -41,10 +43,7 @@ public enum BenchTable {
         let rows = allRows.filter { Judgement.from($0.judgement)?.scored ?? true }
         guard !rows.isEmpty else { return nil }
         if scorer == "arena" {
-            let battles = rows.flatMap { Judgement.from($0.judgement)?.games ?? [] }.compactMap { g in
-                g.outcome.map { Battle(a: "target", b: "baseline", outcome: $0, weight: g.weight) }
-            }
-            let w = BradleyTerry.winRates(battles, anchor: "baseline", rounds: 100)["target"] ?? (0.5, 0.5, 0.5)
+            let w = BradleyTerry.winRates(battles(rows), anchor: "baseline", rounds: 100)["target"] ?? (0.5, 0.5, 0.5)
             return (rows.count, w.rate, w.low, w.high)
         }
         let scores = rows.map(\.score), ci = Statistics.bootstrapCI(scores)
@@ -54,8 +53,20 @@ public enum BenchTable {
     /// The headline as text, in the scorer's unit.
     public static func headline(rows: [BenchItemRow], scorer: String) -> (n: Int, score: String, interval: String) {
         guard let h = headlineValues(rows: rows, scorer: scorer) else { return (0, "–", "–") }
-        func show(_ x: Double) -> String { scorer == "judge" ? rating(x) : pct(x) }
-        return (h.n, show(h.score), "\(show(h.low)) – \(show(h.high))")
+        return (h.n, format(h.score, scorer: scorer), "\(format(h.low, scorer: scorer)) – \(format(h.high, scorer: scorer))")
+    }
+
+    /// The judged games of pairwise rows as battles of the target against the baseline.
+    static func battles(_ rows: [BenchItemRow]) -> [Battle] {
+        rows.flatMap { Judgement.from($0.judgement)?.games ?? [] }.compactMap { g in
+            g.outcome.map { Battle(a: "target", b: "baseline", outcome: $0, weight: g.weight) }
+        }
+    }
+
+    /// A table row: label, n, score and interval.
+    static func line(_ label: String, _ rows: [BenchItemRow], scorer: String) -> [String] {
+        let h = headline(rows: rows, scorer: scorer)
+        return [label, String(h.n), h.score, h.interval]
     }
 
     static func categoryRows(_ rows: [BenchItemRow], _ line: (String, [BenchItemRow]) -> [String]) -> [[String]] {
@@ -65,11 +76,7 @@ public enum BenchTable {
     }
 
     static func accuracy(_ rows: [BenchItemRow], slice: Slice, samples: Int) -> String {
-        func line(_ label: String, _ r: [BenchItemRow]) -> [String] {
-            let s = r.map(\.score)
-            let ci = Statistics.bootstrapCI(s)
-            return [label, String(r.count), pct(Statistics.mean(s)), "\(pct(ci.low)) – \(pct(ci.high))"]
-        }
+        func line(_ label: String, _ r: [BenchItemRow]) -> [String] { BenchTable.line(label, r, scorer: "accuracy") }
         var text = Formatting.table(["slice", "n", samples > 1 ? "pass@1" : "score", "95% CI (bootstrap, 1000)"],
                                     [line(slice.description, rows)] + categoryRows(rows, line))
         if samples > 1 {
@@ -85,11 +92,7 @@ public enum BenchTable {
             let xs = r.compactMap { row in judgements[row.itemId]??.ratings.flatMap { $0.count > t ? $0[t] : nil } }
             return xs.isEmpty ? "–" : rating(Statistics.mean(xs))
         }
-        func line(_ label: String, _ r: [BenchItemRow]) -> [String] {
-            let s = r.map(\.score)
-            let ci = Statistics.bootstrapCI(s)
-            return [label, String(r.count), rating(Statistics.mean(s)), "\(rating(ci.low)) – \(rating(ci.high))", turnMean(r, 0), turnMean(r, 1)]
-        }
+        func line(_ label: String, _ r: [BenchItemRow]) -> [String] { BenchTable.line(label, r, scorer: "judge") + [turnMean(r, 0), turnMean(r, 1)] }
         return Formatting.table(["slice", "n", "score (1–10)", "95% CI (bootstrap, 1000)", "turn 1", "turn 2"],
                                 [line(slice.description, rows)] + categoryRows(rows, line))
     }
@@ -108,28 +111,10 @@ public enum BenchTable {
                 if (g[0] > 0.5) == (g[1] > 0.5) && (g[0] == 0.5) == (g[1] == 0.5) { consistent += 1 }
             }
         }
-        var text: String
-        if arena {
-            func battles(_ r: [BenchItemRow]) -> [Battle] {
-                r.flatMap { judgements[$0.itemId]??.games ?? [] }.compactMap { g in
-                    g.outcome.map { Battle(a: "target", b: "baseline", outcome: $0, weight: g.weight) }
-                }
-            }
-            func line(_ label: String, _ r: [BenchItemRow]) -> [String] {
-                let w = BradleyTerry.winRates(battles(r), anchor: "baseline", rounds: 100)["target"] ?? (0.5, 0.5, 0.5)
-                return [label, String(r.count), pct(w.rate), "\(pct(w.low)) – \(pct(w.high))"]
-            }
-            text = Formatting.table(["slice", "n", "win rate vs \(baseline) (Bradley–Terry)", "95% CI (bootstrap, 100)"],
+        func line(_ label: String, _ r: [BenchItemRow]) -> [String] { BenchTable.line(label, r, scorer: arena ? "arena" : "pairwise") }
+        var text = Formatting.table(["slice", "n", "win rate vs \(baseline)\(arena ? " (Bradley–Terry)" : "")",
+                                     "95% CI (bootstrap, \(arena ? 100 : 1000))"],
                                     [line(slice.description, rows)] + categoryRows(rows, line))
-        } else {
-            func line(_ label: String, _ r: [BenchItemRow]) -> [String] {
-                let s = r.map(\.score)
-                let ci = Statistics.bootstrapCI(s)
-                return [label, String(r.count), pct(Statistics.mean(s)), "\(pct(ci.low)) – \(pct(ci.high))"]
-            }
-            text = Formatting.table(["slice", "n", "win rate vs \(baseline)", "95% CI (bootstrap, 1000)"],
-                                    [line(slice.description, rows)] + categoryRows(rows, line))
-        }
         text += "\ngames (both orders): \(wins) won · \(ties) tied · \(losses) lost"
         if both > 0 { text += " · same verdict in both orders on \(consistent) of \(both) items" }
         if !arena { text += "\n(raw win rate, not AlpacaEval 2.0's length-controlled one)" }
