@@ -50,16 +50,18 @@ final class ScorerTests: XCTestCase {
 
     /// HumanEval runs the prompt first: an answer with the whole function but without the prompt's
     /// imports still passes, as in the benchmark's own harness.
-    func testHumanEvalAnswersRunAfterThePrompt() throws {
+    func testHumanEvalAnswersRunAfterThePrompt() async throws {
         let items = try DatasetRegistry.load("humaneval", root: repositoryRoot.appendingPathComponent("datasets")).items
         let item = try XCTUnwrap(items.first { $0.id == "HumanEval/0" })
         let whole = "```python\ndef has_close_elements(numbers: List[float], threshold: float) -> bool:\n"
             + "    return any(abs(a - b) < threshold for i, a in enumerate(numbers) for b in numbers[i + 1:])\n```"
-        let scored = Scorer.score(whole, item: item, dataset: "humaneval", scorer: "code", sandbox: CodeSandbox())
+        let scored = await Scorer.score(whole, item: item, dataset: "humaneval", scorer: "code", sandbox: CodeSandbox())
         XCTAssertEqual(scored.score, 1, scored.detail)
         let body = "    return any(abs(a - b) < threshold for i, a in enumerate(numbers) for b in numbers[i + 1:])\n"
-        XCTAssertEqual(Scorer.score(body, item: item, dataset: "humaneval", scorer: "code", sandbox: CodeSandbox()).score, 1)
+        let bodyScore = await Scorer.score(body, item: item, dataset: "humaneval", scorer: "code", sandbox: CodeSandbox()).score
+        XCTAssertEqual(bodyScore, 1)
         let wrong = "def has_close_elements(numbers, threshold):\n    return False\n"
-        XCTAssertEqual(Scorer.score(wrong, item: item, dataset: "humaneval", scorer: "code", sandbox: CodeSandbox()).score, 0)
+        let wrongScore = await Scorer.score(wrong, item: item, dataset: "humaneval", scorer: "code", sandbox: CodeSandbox()).score
+        XCTAssertEqual(wrongScore, 0)
     }
 }

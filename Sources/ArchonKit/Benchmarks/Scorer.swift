@@ -94,7 +94,7 @@ public enum Scorer {
 
     /// Scores an answer with a scorer that needs no judge.
     public static func score(_ answer: String, item: BenchmarkItem, dataset: String, scorer: String,
-                             sandbox: CodeSandbox) -> ItemScore {
+                             sandbox: CodeSandbox) async -> ItemScore {
         switch scorer {
         case "math":
             guard let (found, method) = MathAnswer.extract(answer) else {
@@ -103,18 +103,26 @@ public enum Scorer {
             let ok = MathAnswer.equivalent(found, item.reference ?? "")
             return ItemScore(score: ok ? 1 : 0, detail: "\(method): \(Formatting.snippet(found, 40)) vs \(Formatting.snippet(item.reference ?? "", 40))")
         case "code":
-            var program = code(in: answer)
+            var candidate = code(in: answer)
             // HumanEval-style items run the prompt first, as the benchmark's own harness does: it brings
             // the imports and helpers, an answer that gives only the body completes it, and one that
             // gives the whole function redefines it. The tests define check().
             if item.entryPoint != nil {
-                program = item.turns[0] + program
+                candidate = item.turns[0] + candidate
             }
-            program += "\n\n" + (item.tests ?? "")
-            if let entry = item.entryPoint, item.tests?.contains("def check(") == true { program += "\n\ncheck(\(entry))\n" }
-            let r = sandbox.run(program)
-            let how = r.passed ? "tests passed" : (r.timedOut ? "timed out" : "tests failed: \(Formatting.snippet(r.output.split(separator: "\n").last.map(String.init) ?? "", 60))")
-            return ItemScore(score: r.passed ? 1 : 0, detail: how + (r.networkIsolated ? "" : " (no network isolation here)"))
+            var tests = item.tests ?? ""
+            if let entry = item.entryPoint, item.tests?.contains("def check(") == true { tests += "\n\ncheck(\(entry))\n" }
+            let r = await sandbox.run(candidate: candidate, tests: tests)
+            let how: String
+            if r.passed { how = "tests passed" }
+            else if r.cancelled { how = "stopped: the run was cancelled" }
+            else if r.timedOut { how = "timed out" }
+            else if r.exitedEarly { how = "tests failed: the program exited before its tests finished" }
+            else {
+                let lastLine: String = r.output.split(separator: "\n").last.map { String($0) } ?? ("exit status " + String(r.exitStatus))
+                how = "tests failed: " + Formatting.snippet(lastLine, 60)
+            }
+            return ItemScore(score: r.passed ? 1 : 0, detail: how)
         case "mixeval", "match":
             if let options = item.options {
                 let correct = Set((item.targets ?? []).compactMap(Int.init))

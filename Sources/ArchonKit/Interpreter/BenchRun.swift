@@ -79,6 +79,9 @@ extension Interpreter {
         }
         let scorer = dataset.scorer
         guard Scorer.available.contains(scorer) else { throw ScriptError("bench \(dataset.name): unknown scorer \(scorer)") }
+        if scorer == "code", let unavailable = CodeSandbox.unavailable {
+            throw ScriptError("bench \(dataset.name): \(unavailable)")
+        }
         var items = try slice.apply(dataset.items)
         let target = request.target
         guard let definition = benchDefinition(target) else { throw unknownTarget(target, role: "bench") }
@@ -201,7 +204,7 @@ extension Interpreter {
                     let (sc, j) = try await judging!.pairwise(item, answer: last, baseline: other, arena: scorer == "arena")
                     (scored, judgement) = (sc, j)
                 default:
-                    scored = Scorer.score(last, item: item, dataset: datasetName, scorer: scorer, sandbox: sandbox)
+                    scored = await Scorer.score(last, item: item, dataset: datasetName, scorer: scorer, sandbox: sandbox)
                     // With a judge: free-form answers the match refused are graded, and multiple-choice
                     // answers whose option could not be read are read by the judge.
                     if scored.score < 1, let judging, ["mixeval", "match"].contains(scorer),
