@@ -11,15 +11,26 @@ enum Console {
     static let colour = stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         && ProcessInfo.processInfo.environment["TERM"] != "dumb"
 
+    /// Everything printed passes through `Formatting.visible`, so text from models, files and servers
+    /// cannot drive the terminal; archon's own styles are marked with a private character that only
+    /// this step turns into escape sequences.
     static func out(_ s: String, terminator: String = "\n") {
-        FileHandle.standardOutput.write(Data((s + terminator).utf8))
+        FileHandle.standardOutput.write(Data((terminalText(s) + terminator).utf8))
     }
 
     static func err(_ s: String) {
-        FileHandle.standardError.write(Data((s + "\n").utf8))
+        FileHandle.standardError.write(Data((terminalText(s) + "\n").utf8))
     }
 
-    static func styled(_ s: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+    /// A mark no text from outside can contain: it is made anew by each process.
+    static let styleMark = "\u{E000}" + UUID().uuidString + "\u{E000}"
+
+    static func terminalText(_ s: String) -> String {
+        // The mark itself would be escaped by `visible`, so split on it first.
+        s.components(separatedBy: styleMark).map { Formatting.visible(Secrets.redact($0)) }.joined(separator: "\u{1B}")
+    }
+
+    static func styled(_ s: String, _ code: String) -> String { colour ? "\(styleMark)[\(code)m\(s)\(styleMark)[0m" : s }
     static func dim(_ s: String) -> String { styled(s, "2") }
     static func red(_ s: String) -> String { styled(s, "31") }
     static func bold(_ s: String) -> String { styled(s, "1") }

@@ -92,7 +92,8 @@ final class SessionRunner: @unchecked Sendable {
     func piped() -> Bool {
         Interrupts.shared.onInterrupt { exit(130) }
         var lines: [String] = []
-        while let line = readLine(strippingNewline: true) {
+        let input = InputLines()
+        while let line = input.next() {
             lines.append(line)
             let source = Lexer.join(lines)
             guard Lexer.isComplete(source) else { continue }

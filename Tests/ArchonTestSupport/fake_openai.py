@@ -112,6 +112,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             return self.wfile.write(body)
+        if mode == "leaky-401":
+            return self.send_json(401, {"error": {"message": f"Incorrect API key provided: {key}"}})
+        if mode.startswith("huge-"):
+            text = "x" * (int(mode[5:]) << 20)
+        if mode == "wrongtype":
+            return self.send_json(200, {"id": "x", "object": "chat.completion", "choices": [{"index": 0, "message": {
+                "role": "assistant", "content": 12345}, "finish_reason": "stop"}]})
         if mode == "keyed" and key != "good-key":
             return self.send_json(401, {"error": {"message": "bad key"}})
         if api == "anthropic":

@@ -143,6 +143,9 @@ public enum ArchonConfig {
             return Int(n)
         }
         c.samples = try int("samples") ?? 1
+        if c.samples > Limits.maxSamples {
+            throw ImportError(file: file, problem: "\(place): samples \(c.samples) is above the cap of \(Limits.maxSamples) — raise it with ARCHON_MAX_SAMPLES")
+        }
         c.topK = try int("top_k")
         c.firstK = try int("first_k")
         c.unitTestCap = try int("unit_test_cap") ?? 5

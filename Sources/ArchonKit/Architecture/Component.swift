@@ -53,7 +53,9 @@ public struct Component: Sendable, Equatable {
             }
         }
         switch key {
-        case "samples": samples = try int(1)
+        case "samples":
+            guard let v = Int(value), v >= 1, v <= Limits.maxSamples else { throw .badValue(key, value, Limits.samplesHint) }
+            samples = v
         case "top_k": topK = try int(1)
         case "first_k": firstK = try int(1)
         case "use_critiques": useCritiques = try bool()

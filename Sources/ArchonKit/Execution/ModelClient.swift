@@ -73,6 +73,8 @@ public final class ModelClient: Sendable {
     /// Sends `messages` to `model` (its parameters, overridden by `parameters`) and records the call.
     public func complete(model: ModelSpec, messages: [ChatMessage], parameters: GenerationParameters = .init(),
                          sampleIndex: Int = 0, context: CallContext = .init()) async throws -> ChatResponse {
+        // A cancelled cell (Ctrl-C, its deadline) starts no new call.
+        try Task.checkCancellation()
         let request = ChatRequest(messages: messages, parameters: model.parameters.overridden(by: parameters),
                                   sampleIndex: sampleIndex)
         let canonical = Self.canonicalRequest(request, model: model)
@@ -116,6 +118,7 @@ public final class ModelClient: Sendable {
         let estimate = request.messages.map(\.content.utf8.count).reduce(0, +) / 4 + (request.parameters.maxTokens ?? 512)
         return try await overall.withPermit {
             try await limit.withPermit {
+                try Task.checkCancellation()
                 let started = Date()
                 let clock = ContinuousClock.now
                 var attempts = 0

@@ -4,6 +4,28 @@ import Foundation
 
 /// Number and duration formatting in one consistent style.
 public enum Formatting {
+    /// Text made safe for a terminal: control characters other than newline, tab and carriage return
+    /// (ESC, BEL, the C1 range, DEL …) are shown as visible escapes (`\x1b`) instead of acting — a
+    /// model's answer cannot change the title, clear the screen or write the clipboard.
+    public static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = String.UnicodeScalarView()
+        for u in text.unicodeScalars {
+            if isControl(u) {
+                out.append(contentsOf: String(format: u.value < 0x100 ? "\\x%02x" : "\\u{%04x}", u.value).unicodeScalars)
+            } else {
+                out.append(u)
+            }
+        }
+        return String(out)
+    }
+
+    static func isControl(_ u: Unicode.Scalar) -> Bool {
+        let v = u.value
+        if v == 0x0A || v == 0x09 || v == 0x0D { return false }
+        return v < 0x20 || (0x7F...0x9F).contains(v)
+    }
+
     /// `0`, `0.7`, `1.25` — no trailing zeros.
     public static func number(_ v: Double) -> String {
         if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }

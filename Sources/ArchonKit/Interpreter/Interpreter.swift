@@ -79,12 +79,19 @@ public actor Interpreter {
 
     /// Parses and runs one logical line. Blank lines and comments return a result with no number.
     public func execute(_ source: String, onToken: (@Sendable (String) -> Void)? = nil) async -> CellResult {
-        let trimmed = source.trimmingCharacters(in: .whitespacesAndNewlines)
-        let command: Command?
+        var trimmed = source.trimmingCharacters(in: .whitespacesAndNewlines)
+        var command: Command?
         var parseError: ScriptError?
         do { command = try Parser.parse(trimmed) } catch {
             command = nil
             parseError = error
+        }
+        // A key typed into the line is never recorded: the cell keeps the line with the key hidden.
+        if let inline = Secrets.inline(in: trimmed) {
+            trimmed = inline.hidden
+            command = nil
+            parseError = ScriptError("\(inline.found) puts a key into the session's record — keys are read from the environment: "
+                + "export it (e.g. export MY_API_KEY=…) and name it with api_key_env=MY_API_KEY; the line was not run")
         }
         if command == nil, parseError == nil { return CellResult(number: nil) }
         let cellClock = ContinuousClock.now
@@ -185,6 +192,16 @@ public actor Interpreter {
             return try await run(command, number: number, cell: cell, onToken: onToken)
 
         case let .fork(session, upTo):
+            if client.replay.value != nil {
+                throw ScriptError("fork is not run again during a replay — replay or show the forked session instead")
+            }
+            let existing: [CellRow]
+            do { existing = try store.cells(session: session) } catch let e as StoreError { throw ScriptError("\(e)") }
+            let last = session == sessionID ? number - 1 : (existing.map(\.number).max() ?? 0)
+            guard upTo >= 1, upTo <= last else {
+                let range = last == 0 ? "no cells yet" : "cells 1–\(last)"
+                throw ScriptError("fork \(session):\(upTo) — session \(session) has \(range)\(session == sessionID ? " before this one" : ""); a fork copies cells that already ran")
+            }
             let forked = try Interpreter(store: store, kind: "fork", title: "fork of session \(session) at cell \(upTo)", localServer: localServer)
             let cells: [ReplayedCell]
             do { cells = try await Replayer.replay(store: store, session: session, into: forked, offline: true, upTo: upTo) } catch let e as StoreError {

@@ -60,6 +60,7 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
     case transport(String)
     case timeout(Double)
     case cancelled
+    case tooLarge(Int)
     case localServer(String)
     case unsupported(String)
     case notRecorded(String)
@@ -78,6 +79,7 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .transport(s): return "connection failed: \(s)"
         case let .timeout(t): return "no answer within \(Formatting.number(t)) s (timeout)"
         case .cancelled: return "cancelled"
+        case let .tooLarge(limit): return "the response is larger than \(limit >> 20) MB, the cap — raise it with ARCHON_MAX_RESPONSE_MB"
         case let .localServer(s): return s
         case let .notRecorded(s): return "offline replay: \(s) was never recorded — replay without --offline to call the model"
         case let .replayedFailure(s): return s

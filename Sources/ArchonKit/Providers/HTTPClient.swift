@@ -118,7 +118,11 @@ public final class HTTPClient: @unchecked Sendable {
         ccurl_set_write_fn(h, CURLOPT_WRITEFUNCTION) { ptr, size, n, ud in
             let t = Unmanaged<Transfer>.fromOpaque(ud!).takeUnretainedValue()
             let count = size * n
-            if let ptr, count > 0 { t.received(Data(bytes: ptr, count: count)) }
+            if let ptr, count > 0 {
+                // Over the cap: returning less than was given makes libcurl stop the transfer.
+                guard t.body.count + count <= t.maxBytes else { t.tooLarge = true; return 0 }
+                t.received(Data(bytes: ptr, count: count))
+            }
             return count
         }
         ccurl_set_ptr(h, CURLOPT_WRITEDATA, ctx)
@@ -138,6 +142,7 @@ public final class HTTPClient: @unchecked Sendable {
         let code = curl_easy_perform(h)
         t.handle = nil
         if code != CURLE_OK {
+            if t.tooLarge { return .failure(ProviderError.tooLarge(t.maxBytes)) }
             if t.isCancelled || code == CURLE_ABORTED_BY_CALLBACK { return .failure(ProviderError.cancelled) }
             if code == CURLE_OPERATION_TIMEDOUT { return .failure(ProviderError.timeout(t.request.timeout)) }
             let message = String(cString: curl_easy_strerror(code))
@@ -152,6 +157,8 @@ private final class Transfer: @unchecked Sendable {
     let request: HTTPRequest
     let onData: (@Sendable (Data) -> Void)?
     var body = Data()
+    let maxBytes = Limits.maxResponseBytes
+    var tooLarge = false
     var headers: [String: String] = [:]
     var handle: UnsafeMutableRawPointer?
     private let lock = NSLock()

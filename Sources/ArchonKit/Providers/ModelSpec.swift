@@ -109,6 +109,7 @@ public struct ModelSpec: Sendable, Hashable, Codable {
                 throw .badValue(key, value, "an environment variable name such as MY_API_KEY")
             }
             apiKeyEnv = value
+            Secrets.register(variable: value)
         case "max_concurrency":
             guard let v = Int(value), v >= 1 else { throw .badValue(key, value, "a whole number ≥ 1") }
             maxConcurrency = v

@@ -89,7 +89,13 @@ public struct OpenAICompatibleProvider: ChatProvider {
               let message = first["message"] as? [String: Any] else {
             throw ProviderError.badResponse("no choices[0].message: \(Formatting.snippet(raw, 120))")
         }
-        let content = message["content"] as? String ?? ""
+        // Absent or null content is an empty answer (a refusal, a tool call); any other type is an error.
+        let content: String
+        switch message["content"] {
+        case let text as String: content = text
+        case nil, is NSNull: content = ""
+        case let other?: throw ProviderError.badResponse("choices[0].message.content is \(type(of: other)), not text: \(Formatting.snippet(raw, 120))")
+        }
         let usage = json["usage"] as? [String: Any]
         return ChatResponse(content: content, promptTokens: usage?["prompt_tokens"] as? Int,
                             completionTokens: usage?["completion_tokens"] as? Int,

@@ -155,7 +155,9 @@ public enum Parser {
             try p.symbol("=", "'=' after \(key.text)")
             switch key.text {
             case "samples":
-                guard let v = p.peek, let n = Int(v.text), n >= 1 else { throw p.errorHere("a whole number ≥ 1 after samples=") }
+                guard let v = p.peek, let n = Int(v.text), n >= 1, n <= Limits.maxSamples else {
+                    throw p.errorHere("samples= takes \(Limits.samplesHint)")
+                }
                 p.index += 1
                 request.samples = n
             case "judge": request.judge = try p.name("a model name after judge=, e.g. judge=grader").text

@@ -210,10 +210,17 @@ public final class SessionStore: Sendable {
     /// Records a cell as running and returns its row id.
     public func beginCell(session: Int64, number: Int, source: String) throws -> Int64 {
         try pool.write { db in
-            let row = CellRow(id: nil, sessionId: session, number: number, source: source, status: "running",
+            let text = Secrets.redact(source)
+            let row = CellRow(id: nil, sessionId: session, number: number, source: text, status: "running",
                               output: "", startedAt: Date(), finishedAt: nil)
             try row.insert(db)
-            return db.lastInsertedRowID
+            let id = db.lastInsertedRowID
+            // SQLite's text functions end a string at a NUL: such a source is kept as UTF-8 bytes, which
+            // read back whole.
+            if text.utf8.contains(0) {
+                try db.execute(sql: "UPDATE cell SET source = ? WHERE id = ?", arguments: [Data(text.utf8), id])
+            }
+            return id
         }
     }
 
@@ -221,7 +228,7 @@ public final class SessionStore: Sendable {
     public func finishCell(_ id: Int64, status: String, output: String, seconds: Double? = nil) throws {
         try pool.write { db in
             try db.execute(sql: "UPDATE cell SET status = ?, output = ?, finishedAt = ?, seconds = ? WHERE id = ?",
-                           arguments: [status, output, Date(), seconds, id])
+                           arguments: [status, Secrets.redact(output), Date(), seconds, id])
         }
     }
 
@@ -239,12 +246,13 @@ public final class SessionStore: Sendable {
 
     static func insert(_ call: CallRecord, session: Int64, cell: Int64?, _ db: Database) throws -> Int64 {
         let row = CallRow(id: nil, sessionId: session, cellId: cell, modelName: call.modelName,
-                          provider: call.provider, model: call.model, request: call.request,
-                          response: call.response, content: call.content, promptTokens: call.promptTokens,
-                          completionTokens: call.completionTokens, latency: call.latency, error: call.error,
+                          provider: call.provider, model: call.model, request: Secrets.redact(call.request),
+                          response: Secrets.redact(call.response), content: Secrets.redact(call.content),
+                          promptTokens: call.promptTokens,
+                          completionTokens: call.completionTokens, latency: call.latency, error: Secrets.redact(call.error),
                           attempts: call.attempts, layer: call.layer, technique: call.technique,
                           sampleIndex: call.sampleIndex, startedAt: call.startedAt, cached: call.cached,
-                          cost: call.cost, attemptLog: call.attemptLog, cacheKey: call.cacheKey)
+                          cost: call.cost, attemptLog: Secrets.redact(call.attemptLog), cacheKey: call.cacheKey)
         try row.insert(db)
         return db.lastInsertedRowID
     }
@@ -402,7 +410,11 @@ public struct BenchItemRow: Codable, Sendable, FetchableRecord, PersistableRecor
 
 extension SessionStore {
     public func recordBenchItem(_ row: BenchItemRow) throws {
-        try pool.write { db in try row.insert(db) }
+        var row = row
+        row.answer = Secrets.redact(row.answer)
+        row.detail = Secrets.redact(row.detail)
+        let stored = row
+        try pool.write { db in try stored.insert(db) }
     }
 
     /// Every stored bench result in the database, oldest first: the rows of each resume key and the
