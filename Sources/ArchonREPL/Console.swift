@@ -40,7 +40,7 @@ enum Console {
         if r.streamed {
             out("")
         } else if !r.output.isEmpty {
-            out(r.status == .ok ? r.output : red(r.output))
+            out(r.status == .ok || r.status == .incomplete ? r.output : red(r.output))
         }
         if let f = r.footer { out(dim(f)) }
     }

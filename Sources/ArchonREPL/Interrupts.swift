@@ -15,19 +15,27 @@ final class Interrupts: @unchecked Sendable {
 
     private let lock = NSLock()
     private var handler: (@Sendable () -> Void)?
+    private var termination: Int32?
+
+    /// SIGTERM or SIGHUP, once received: the running cell is cancelled and recorded, then archon exits.
+    var terminating: Int32? { lock.withLock { termination } }
+    /// The exit status for the signal that ended the session (130 for Ctrl-C).
+    var exitCode: Int32 { 128 + (terminating ?? SIGINT) }
 
     private init() {
         var fds: [Int32] = [0, 0]
         pipe(&fds)
         interruptPipe = fds
         var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in
-            var b: UInt8 = 1
+        action.__sigaction_handler.sa_handler = { signal in
+            var b = UInt8(truncatingIfNeeded: signal)
             _ = write(interruptPipe[1], &b, 1)
         }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
+        sigaction(SIGTERM, &action, nil)
+        sigaction(SIGHUP, &action, nil)
         let readEnd = fds[0]
         let thread = Thread { [self] in
             var b: UInt8 = 0
@@ -36,6 +44,7 @@ final class Interrupts: @unchecked Sendable {
                 if n < 0, errno == EINTR { continue }
                 if n <= 0 { return }
                 lock.lock()
+                if Int32(b) != SIGINT { termination = Int32(b) }
                 let h = handler
                 lock.unlock()
                 h?()

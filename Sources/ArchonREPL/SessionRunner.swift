@@ -41,6 +41,11 @@ final class SessionRunner: @unchecked Sendable {
             await interpreter.execute(source, onToken: onToken)
         }
         if result.number != nil, result.status != .ok { failed = true }
+        // SIGTERM/SIGHUP: the cell was cancelled and recorded as it ended; now leave.
+        if let signal = Interrupts.shared.terminating {
+            finish()
+            exit(128 + signal)
+        }
         if let next = result.switchTo {
             // fork: the old session ends here, the REPL continues in the forked one.
             Blocking.run { await interpreter.close() }
@@ -68,6 +73,10 @@ final class SessionRunner: @unchecked Sendable {
                 if case let .line(l) = input { lines.append(l) }
             } while input.isLine && !Lexer.isComplete(Lexer.join(lines))
             Interrupts.shared.onInterrupt(nil)
+            if let signal = Interrupts.shared.terminating {
+                finish()
+                exit(128 + signal)
+            }
             switch input {
             case .eof:
                 Console.out("")
@@ -90,7 +99,7 @@ final class SessionRunner: @unchecked Sendable {
 
     /// Reads commands from a pipe: no prompt, no colours; returns whether every command succeeded.
     func piped() -> Bool {
-        Interrupts.shared.onInterrupt { exit(130) }
+        Interrupts.shared.onInterrupt { exit(Interrupts.shared.exitCode) }
         var lines: [String] = []
         let input = InputLines()
         while let line = input.next() {
@@ -99,7 +108,7 @@ final class SessionRunner: @unchecked Sendable {
             guard Lexer.isComplete(source) else { continue }
             lines = []
             let result = execute(source)
-            Interrupts.shared.onInterrupt { exit(130) }
+            Interrupts.shared.onInterrupt { exit(Interrupts.shared.exitCode) }
             if result.number != nil { Console.render(result) }
             if result.exit { break }
         }

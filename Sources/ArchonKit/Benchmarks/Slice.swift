@@ -30,7 +30,16 @@ public struct Slice: Sendable, Equatable, CustomStringConvertible {
         guard text.hasSuffix("]") else { throw ScriptError("slice '\(text)' is missing its closing ] — e.g. math500[0:20]") }
         var s = Slice(dataset: String(text[..<open]))
         let inner = text[text.index(after: open)..<text.index(before: text.endIndex)]
-        for part in inner.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+        let parts = inner.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        if parts.contains(where: \.isEmpty) {
+            throw ScriptError("slice '\(Formatting.snippet(text, 60))' has an empty part — write e.g. \(s.dataset)[0:20] or \(s.dataset)[category=algebra,sample=10]")
+        }
+        var given: Set<String> = []
+        for part in parts {
+            let what = part.firstIndex(of: "=").map { String(part[..<$0]) } ?? "range"
+            guard given.insert(what).inserted else {
+                throw ScriptError("slice '\(Formatting.snippet(text, 60))' gives \(what == "range" ? "two ranges" : "\(what)= twice") — keep one")
+            }
             if let eq = part.firstIndex(of: "=") {
                 let key = String(part[..<eq]), value = String(part[part.index(after: eq)...])
                 switch key {

@@ -48,11 +48,12 @@ public enum Secrets {
     public static func inline(in source: String) -> (hidden: String, found: String)? {
         var hidden = source
         var found: String?
-        if source.contains(#/\bapi_key\s*=/#) {
+        // Cheap checks first: Swift's regex engine is slow on long lines.
+        if source.contains("api_key"), source.contains(#/\bapi_key\s*=/#) {
             hidden = hidden.replacing(#/\b(api_key\s*=\s*)("[^"]*"|\S+)/#) { "\($0.output.1)[hidden]" }
             found = "api_key="
         }
-        if source.contains(#/[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:"]+:[^\s/@"]+@/#) {
+        if source.contains("://"), source.contains("@"), source.contains(#/[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:"]+:[^\s/@"]+@/#) {
             hidden = hidden.replacing(#/([A-Za-z][A-Za-z0-9+.-]*://)[^\s/@:"]+:[^\s/@"]+@/#) { "\($0.output.1)[hidden]@" }
             found = found ?? "a user:key@ in a URL"
         }

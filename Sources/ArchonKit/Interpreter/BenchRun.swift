@@ -229,30 +229,45 @@ extension Interpreter {
         var failures: [(item: String, error: String)] = []
         var succeeded = 0
         let inFlight = await client.concurrency()
-        try await withThrowingTaskGroup(of: (String, Error?).self) { group in
+        // Another process running the same bench on this database claims the items it answers: this
+        // one answers the others, then waits for those (or takes them over if that process died).
+        let replaying = client.replay.value != nil
+        let scoreAndStore: @Sendable (BenchmarkItem) async throws -> (String, Error?, Int32?) = { item in
+            if !replaying {
+                switch try store.claimBenchItem(key: key, item: item.id) {
+                case .done: progress.finished(); return (item.id, nil, nil)
+                case let .taken(pid): return (item.id, nil, pid)
+                case .mine: break
+                }
+            }
+            let row: BenchItemRow
+            do {
+                row = try await scoreOne(item)
+            } catch {
+                if !replaying { try? store.releaseBenchItem(key: key, item: item.id) }
+                if Task.isCancelled || error is CancellationError { throw error }
+                if let p = error as? ProviderError, p == .cancelled || p.isNotRecorded { throw error }
+                return (item.id, error, nil)
+            }
+            try store.recordBenchItem(row)
+            progress.finished()
+            return (item.id, nil, nil)
+        }
+        var waiting: [String: Int32] = [:]
+        try await withThrowingTaskGroup(of: (String, Error?, Int32?).self) { group in
             var next = 0
             func add() {
                 guard next < todo.count else { return }
                 let item = todo[next]
                 next += 1
-                group.addTask {
-                    let row: BenchItemRow
-                    do {
-                        row = try await scoreOne(item)
-                    } catch {
-                        if Task.isCancelled || error is CancellationError { throw error }
-                        if let p = error as? ProviderError, p == .cancelled || p.isNotRecorded { throw error }
-                        return (item.id, error)
-                    }
-                    try store.recordBenchItem(row)
-                    progress.finished()
-                    return (item.id, nil)
-                }
+                group.addTask { try await scoreAndStore(item) }
             }
             // As many items in flight as calls may be (`set concurrency`): each needs at least one.
             for _ in 0..<inFlight { add() }
-            while let (id, error) = try await group.next() {
-                if let error {
+            while let (id, error, otherPID) = try await group.next() {
+                if let otherPID {
+                    waiting[id] = otherPID
+                } else if let error {
                     failures.append((id, "\(error)"))
                     if succeeded == 0, failures.count >= 5 {
                         throw ScriptError("bench \(target) stopped: its first \(failures.count) items all failed — \(error)")
@@ -261,6 +276,17 @@ extension Interpreter {
                     succeeded += 1
                 }
                 add()
+            }
+        }
+        // Items another process is answering: wait until it stores them, or answer them if it died.
+        while !waiting.isEmpty {
+            try await Task.sleep(nanoseconds: 300_000_000)
+            for (id, _) in waiting {
+                guard let item = todo.first(where: { $0.id == id }) else { waiting[id] = nil; continue }
+                let (_, error, otherPID) = try await scoreAndStore(item)
+                if let otherPID { waiting[id] = otherPID; continue }
+                waiting[id] = nil
+                if let error { failures.append((id, "\(error)")) } else { succeeded += 1 }
             }
         }
         progress.end()
@@ -285,6 +311,7 @@ extension Interpreter {
         var result = CellResult(number: number, output: text,
                                 footer: "[\(number)] bench \(target) · \(scorer) scorer\(how) · \(succeeded) scored now, \(failures.isEmpty ? "" : "\(failures.count) failed, ")\(items.count - todo.count) resumed · \(t.calls) calls · \(t.prompt) → \(t.completion) tokens · \(SessionReport.costText(t.cost, unpriced: t.unpriced))\(judgeSpend)\(per) · \(Formatting.duration(reported(seconds)))")
         result.seconds = reported(seconds)
+        if !failures.isEmpty { result.status = .incomplete }
         return result
     }
 }

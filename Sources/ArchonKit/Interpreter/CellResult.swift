@@ -2,7 +2,10 @@
 
 /// The outcome of one cell.
 public struct CellResult: Sendable {
-    public enum Status: String, Sendable { case ok, error, cancelled }
+    /// `incomplete`: the command ran and reported, but part of its work failed (a bench with items
+    /// left unscored); it fails a piped run or a recipe like an error. `interrupted`: the process
+    /// running it was killed (set when the next process opens the database).
+    public enum Status: String, Sendable { case ok, error, cancelled, incomplete, interrupted }
 
     /// The cell's number in the session; nil for blank lines and comments (which are not cells).
     public var number: Int?

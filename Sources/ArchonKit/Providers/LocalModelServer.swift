@@ -103,9 +103,14 @@ public final class LocalModelServer: @unchecked Sendable {
         // slots gave 2 and 3 correct; with 1 slot the answers were byte-identical (about 30% slower).
         let parallel = environment["ARCHON_LOCAL_PARALLEL"] ?? "1"
         let ctx = environment["ARCHON_LOCAL_CTX"] ?? "8192"
-        let log = FileManager.default.temporaryDirectory
-            .appendingPathComponent("archon-local-\(getpid())-\(port).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        // The log lives in a folder of its own made by mkdtemp (mode 700): no other user can guess,
+        // pre-create or read it.
+        var template = Array((NSTemporaryDirectory() + "/archon-local-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw ProviderError.localServer("cannot make a private folder for the local model's log in \(NSTemporaryDirectory())")
+        }
+        let log = URL(fileURLWithPath: String(cString: made)).appendingPathComponent("server-\(port).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil, attributes: [.posixPermissions: 0o600])
         let logHandle = try FileHandle(forWritingTo: log)
 
         let p = Process()

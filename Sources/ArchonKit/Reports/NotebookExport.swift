@@ -73,7 +73,7 @@ public enum NotebookExport {
             <html lang="en"><head><meta charset="utf-8"><title>\(escape(title(s)))</title>
             <style>
             body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-            .cell{border-left:3px solid #8ab;padding:.2rem 1rem;margin:1.2rem 0}.cell.error,.cell.cancelled{border-color:#c55}
+            .cell{border-left:3px solid #8ab;padding:.2rem 1rem;margin:1.2rem 0}.cell.error,.cell.cancelled,.cell.interrupted,.cell.incomplete{border-color:#c55}
             pre{background:#f5f5f5;padding:.6rem;overflow-x:auto;white-space:pre-wrap}.src{background:#eef4f8}
             .fig{color:#666;font-size:.9em}summary{cursor:pointer;color:#357}
             </style></head><body>

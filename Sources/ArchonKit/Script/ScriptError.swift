@@ -21,11 +21,18 @@ public struct ScriptError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The error with its source line and caret, ready to print.
+    /// Long input is cut: the message keeps its first and last words, the line a window around the caret.
     public var description: String {
-        var text = "error: \(message)"
+        let shown = message.count <= 400 ? message : String(message.prefix(300)) + " … " + String(message.suffix(60))
+        var text = "error: \(shown)"
         guard !source.isEmpty, !source.contains("\n") else { return text }
-        let width = max(1, end - start)
-        text += "\n  \(source)\n  " + String(repeating: " ", count: start) + String(repeating: "^", count: width)
+        let chars = Array(source)
+        let from = chars.count <= 120 ? 0 : max(0, min(start - 30, chars.count - 100))
+        let to = min(chars.count, from + (chars.count <= 120 ? chars.count : 100))
+        let head = from > 0 ? "…" : "", tail = to < chars.count ? "…" : ""
+        let caretStart = max(0, min(start, to) - from) + head.count
+        let width = max(1, min(end, to) - max(start, from))
+        text += "\n  \(head)\(String(chars[from..<to]))\(tail)\n  " + String(repeating: " ", count: caretStart) + String(repeating: "^", count: width)
         return text
     }
 }

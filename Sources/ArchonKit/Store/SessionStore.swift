@@ -103,6 +103,28 @@ public final class SessionStore: Sendable {
         let superseded = try pool.read { try migrator.hasBeenSuperseded($0) }
         if superseded { throw StoreError.newerSchema(path: path) }
         try migrator.migrate(pool)
+        try markInterruptedCells()
+    }
+
+    /// Cells left `running` by a process that no longer exists (killed) become `interrupted`.
+    func markInterruptedCells() throws {
+        let running = try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, pid FROM cell WHERE status = 'running'").map { (id: $0["id"] as Int64, pid: $0["pid"] as Int64?) }
+        }
+        let dead = running.filter { cell in
+            guard let pid = cell.pid else { return true }
+            return pid != Int64(getpid()) && kill(pid_t(pid), 0) != 0 && errno == ESRCH
+        }
+        guard !dead.isEmpty else { return }
+        try pool.write { db in
+            for cell in dead {
+                try db.execute(sql: """
+                    UPDATE cell SET status = 'interrupted', finishedAt = ?,
+                    output = CASE WHEN output = '' THEN 'interrupted: the process running this cell ended before it finished' ELSE output END
+                    WHERE id = ? AND status = 'running'
+                    """, arguments: [Date(), cell.id])
+            }
+        }
     }
 
     static var migrator: DatabaseMigrator {
@@ -187,6 +209,22 @@ public final class SessionStore: Sendable {
         m.registerMigration("v7-bench-judgement") { db in
             try db.alter(table: "benchItem") { t in t.add(column: "judgement", .text) }
         }
+        m.registerMigration("v8-item-claims-cell-pid") { db in
+            // One row per item of a bench: two processes that ran the same bench at once left two.
+            try db.execute(sql: "DELETE FROM benchItem WHERE id NOT IN (SELECT MIN(id) FROM benchItem GROUP BY benchKey, itemId)")
+            try db.drop(index: "benchItem_key")
+            try db.create(index: "benchItem_key", on: "benchItem", columns: ["benchKey", "itemId"], unique: true)
+            // Which process is answering an item, so a second process does not pay for it again.
+            try db.create(table: "benchClaim") { t in
+                t.column("benchKey", .text).notNull()
+                t.column("itemId", .text).notNull()
+                t.column("pid", .integer).notNull()
+                t.column("claimedAt", .datetime).notNull()
+                t.primaryKey(["benchKey", "itemId"])
+            }
+            // The process running a cell, so a cell whose process died can be marked interrupted.
+            try db.alter(table: "cell") { t in t.add(column: "pid", .integer) }
+        }
         return m
     }
 
@@ -215,6 +253,7 @@ public final class SessionStore: Sendable {
                               output: "", startedAt: Date(), finishedAt: nil)
             try row.insert(db)
             let id = db.lastInsertedRowID
+            try db.execute(sql: "UPDATE cell SET pid = ? WHERE id = ?", arguments: [Int64(getpid()), id])
             // SQLite's text functions end a string at a NUL: such a source is kept as UTF-8 bytes, which
             // read back whole.
             if text.utf8.contains(0) {
@@ -414,7 +453,46 @@ extension SessionStore {
         row.answer = Secrets.redact(row.answer)
         row.detail = Secrets.redact(row.detail)
         let stored = row
-        try pool.write { db in try stored.insert(db) }
+        try pool.write { db in
+            // One row per item: a row another process stored first is kept.
+            try stored.insert(db, onConflict: .ignore)
+            try db.execute(sql: "DELETE FROM benchClaim WHERE benchKey = ? AND itemId = ?", arguments: [stored.benchKey, stored.itemId])
+        }
+    }
+
+    /// Who answers an item of a bench.
+    public enum Claim: Sendable, Equatable {
+        /// This process answers it.
+        case mine
+        /// Already stored.
+        case done
+        /// Another live process is answering it.
+        case taken(pid: Int32)
+    }
+
+    /// Claims an item for this process unless it is stored or a live process has claimed it.
+    public func claimBenchItem(key: String, item: String) throws -> Claim {
+        try pool.write { db in
+            if try Int.fetchOne(db, sql: "SELECT 1 FROM benchItem WHERE benchKey = ? AND itemId = ?", arguments: [key, item]) != nil {
+                return .done
+            }
+            let me = Int64(getpid())
+            if let other = try Int64.fetchOne(db, sql: "SELECT pid FROM benchClaim WHERE benchKey = ? AND itemId = ?", arguments: [key, item]),
+               other != me, kill(pid_t(other), 0) == 0 || errno != ESRCH {
+                return .taken(pid: Int32(other))
+            }
+            try db.execute(sql: "INSERT OR REPLACE INTO benchClaim (benchKey, itemId, pid, claimedAt) VALUES (?, ?, ?, ?)",
+                           arguments: [key, item, me, Date()])
+            return .mine
+        }
+    }
+
+    /// Gives up this process's claim on an item (its calls failed, or the bench was cancelled).
+    public func releaseBenchItem(key: String, item: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM benchClaim WHERE benchKey = ? AND itemId = ? AND pid = ?",
+                           arguments: [key, item, Int64(getpid())])
+        }
     }
 
     /// Every stored bench result in the database, oldest first: the rows of each resume key and the
