@@ -29,6 +29,30 @@ public struct CellRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     public var finishedAt: Date?
     /// How long the cell ran, as reported in its output.
     public var seconds: Double? = nil
+
+    public init(id: Int64?, sessionId: Int64, number: Int, source: String, status: String, output: String,
+                startedAt: Date, finishedAt: Date?, seconds: Double? = nil) {
+        (self.id, self.sessionId, self.number, self.source, self.status) = (id, sessionId, number, source, status)
+        (self.output, self.startedAt, self.finishedAt, self.seconds) = (output, startedAt, finishedAt, seconds)
+    }
+
+    /// Text with a NUL is stored as UTF-8 bytes (SQLite's text functions stop at a NUL): read both kinds whole.
+    public init(row: Row) throws {
+        func text(_ column: String) -> String {
+            let value: DatabaseValue = row[column]
+            if case let .blob(data) = value.storage { return String(decoding: data, as: UTF8.self) }
+            return row[column] ?? ""
+        }
+        id = row["id"]
+        sessionId = row["sessionId"]
+        number = row["number"]
+        source = text("source")
+        status = row["status"]
+        output = text("output")
+        startedAt = row["startedAt"]
+        finishedAt = row["finishedAt"]
+        seconds = row["seconds"]
+    }
 }
 
 /// A call: one request to a model and what came back.

@@ -268,6 +268,9 @@ public final class SessionStore: Sendable {
         try pool.write { db in
             try db.execute(sql: "UPDATE cell SET status = ?, output = ?, finishedAt = ?, seconds = ? WHERE id = ?",
                            arguments: [status, Secrets.redact(output), Date(), seconds, id])
+            if output.utf8.contains(0) {
+                try db.execute(sql: "UPDATE cell SET output = ? WHERE id = ?", arguments: [Data(Secrets.redact(output).utf8), id])
+            }
         }
     }
 
@@ -293,7 +296,12 @@ public final class SessionStore: Sendable {
                           sampleIndex: call.sampleIndex, startedAt: call.startedAt, cached: call.cached,
                           cost: call.cost, attemptLog: Secrets.redact(call.attemptLog), cacheKey: call.cacheKey)
         try row.insert(db)
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        if call.content?.utf8.contains(0) == true || call.response?.utf8.contains(0) == true {
+            try db.execute(sql: "UPDATE call SET content = ?, response = ? WHERE id = ?",
+                           arguments: [row.content.map { Data($0.utf8) }, row.response.map { Data($0.utf8) }, id])
+        }
+        return id
     }
 
     /// Writes what one layer of an architecture did in a cell (its trace as JSON).
@@ -394,11 +402,32 @@ public final class SessionStore: Sendable {
     }
 
     public func calls(cell: Int64) throws -> [CallRow] {
-        try pool.read { db in try CallRow.filter(Column("cellId") == cell).order(Column("id")).fetchAll(db) }
+        try pool.read { db in try Self.wholeText(try CallRow.filter(Column("cellId") == cell).order(Column("id")).fetchAll(db), db) }
     }
 
     public func calls(session: Int64) throws -> [CallRow] {
-        try pool.read { db in try CallRow.filter(Column("sessionId") == session).order(Column("id")).fetchAll(db) }
+        try pool.read { db in try Self.wholeText(try CallRow.filter(Column("sessionId") == session).order(Column("id")).fetchAll(db), db) }
+    }
+
+    /// Calls whose answer held a NUL were stored as UTF-8 bytes: read those columns whole.
+    static func wholeText(_ rows: [CallRow], _ db: Database) throws -> [CallRow] {
+        let blobs = try Row.fetchAll(db, sql: "SELECT id, content, response FROM call WHERE typeof(content) = 'blob' OR typeof(response) = 'blob'")
+        guard !blobs.isEmpty else { return rows }
+        var byID: [Int64: (String?, String?)] = [:]
+        for b in blobs {
+            func text(_ c: String) -> String? {
+                let v: DatabaseValue = b[c]
+                if case let .blob(d) = v.storage { return String(decoding: d, as: UTF8.self) }
+                return b[c]
+            }
+            byID[b["id"]] = (text("content"), text("response"))
+        }
+        return rows.map { row in
+            guard let id = row.id, let whole = byID[id] else { return row }
+            var r = row
+            (r.content, r.response) = whole
+            return r
+        }
     }
 }
 
