@@ -70,7 +70,7 @@ final class ArchitectureTests: XCTestCase {
         let cases: [(String, String)] = [
             ("arch x = gen(tyni)", "no model named 'tyni' — did you mean 'tiny'?"),
             ("arch x = gen(tiny, sample=3)", "unknown technique option 'sample' — did you mean 'samples'?"),
-            ("arch x = gen(tiny, samples=0)", "samples=0 is not valid — samples takes a whole number ≥ 1"),
+            ("arch x = gen(tiny, samples=0)", "samples=0 is not valid — samples takes a whole number from 1 to 1000"),
             ("arch x = generate(tiny) | fuze(tiny)", "unknown technique 'fuze' — did you mean 'fuse'?"),
             ("arch x = gen(tiny) | rank(tiny) + rank(tiny)", "a Ranker layer holds a single instance"),
             ("arch x = gen(tiny) | vote(tiny)", "vote(…) calls no model — write vote()"),

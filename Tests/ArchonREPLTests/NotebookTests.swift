@@ -115,7 +115,7 @@ final class NotebookTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(calls.count, 3)
         XCTAssertLessThan(calls.count, 8, "killed before the cell finished")
         XCTAssertTrue(calls.allSatisfy { $0.response != nil && $0.error == nil }, "every recorded call is complete")
-        XCTAssertEqual(try store.cells(session: 1).last?.status, "running", "the killed cell stays marked as running")
+        XCTAssertEqual(try store.cells(session: 1).last?.status, "interrupted", "the next process to open the database marks the killed cell interrupted")
         let before = try server.stats().requests
 
         let rerun = try archon(["--db", db], stdin: script)
