@@ -99,6 +99,27 @@ final class TrustTests: XCTestCase {
         XCTAssertNotNil(calls[0].error)
     }
 
+    /// A long answer is stored once: the call's body keeps a mark where the answer was, and reading
+    /// puts it back byte for byte.
+    func testALongAnswerIsStoredOnce() throws {
+        let r = try archon(["--db", db], stdin: "model x = compatible/e base_url=\(server.baseURL("huge-2"))\nask x \"big\"\n")
+        XCTAssertEqual(r.status, 0, String(r.stdout.suffix(300)))
+        let call = try XCTUnwrap(try SessionStore(path: db).calls(session: 1).first)
+        XCTAssertEqual(call.content?.count, 2 << 20)
+        let body = try XCTUnwrap(call.response)
+        let json = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        let message = ((json?["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])
+        XCTAssertEqual(message?["content"] as? String, call.content, "the body reads back whole")
+        let stored = try runProcess("/usr/bin/env", ["python3", "-c",
+            "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select length(response) from call').fetchone()[0])", db]).stdout
+        XCTAssertLessThan(Int(stored.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .max, 2000, "the answer is not stored twice")
+        let size = (try FileManager.default.attributesOfItem(atPath: db)[.size] as? Int) ?? 0
+        let wal = (try? FileManager.default.attributesOfItem(atPath: db + "-wal")[.size] as? Int) ?? 0
+        XCTAssertLessThan(size + wal, 5 << 20, "content and the cell's output: about 4 MB, not 6")
+        let replay = try archon(["replay", "1", "--offline", "--db", db])
+        XCTAssertTrue(replay.stdout.contains("2 identical, 0 different"), String(replay.stdout.suffix(300)))
+    }
+
     func testAWrongTypedContentIsAnError() throws {
         let r = try archon(["--db", db], stdin: "model x = compatible/e base_url=\(server.baseURL("wrongtype"))\nask x \"n\"\n")
         XCTAssertEqual(r.status, 1)

@@ -286,10 +286,40 @@ public final class SessionStore: Sendable {
         try pool.write { db in for c in calls { _ = try Self.insert(c, session: session, cell: cell, db) } }
     }
 
+    /// What stands in a stored response body for its answer, which the `content` column holds.
+    static let contentMark = #"{"archon_stored_once":"content"}"#
+
+    /// A response body whose answer text appears in it exactly as JSON would write it is stored with
+    /// that text replaced by `contentMark`, so a long answer is stored once (in `content`); reading
+    /// puts it back byte for byte. Bodies where it does not appear so are stored whole.
+    static func compact(response: String?, content: String?) -> String? {
+        guard let response, let content, content.utf8.count >= 256, !response.contains(contentMark) else { return response }
+        for options: JSONSerialization.WritingOptions in [[.withoutEscapingSlashes], []] {
+            guard let data = try? JSONSerialization.data(withJSONObject: [content], options: options) else { continue }
+            let quoted = String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+            if let range = response.range(of: quoted), response.range(of: quoted, range: range.upperBound..<response.endIndex) == nil {
+                return response.replacingCharacters(in: range, with: contentMark + (options.isEmpty ? "e" : "s"))
+            }
+        }
+        return response
+    }
+
+    /// The stored body with its answer put back.
+    static func expand(response: String?, content: String?) -> String? {
+        guard let response, let content, let mark = response.range(of: contentMark) else { return response }
+        let kind = response[mark.upperBound...].first
+        let options: JSONSerialization.WritingOptions = kind == "s" ? [.withoutEscapingSlashes] : []
+        guard let data = try? JSONSerialization.data(withJSONObject: [content], options: options) else { return response }
+        let quoted = String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+        let end = kind == nil ? mark.upperBound : response.index(after: mark.upperBound)
+        return response.replacingCharacters(in: mark.lowerBound..<end, with: quoted)
+    }
+
     static func insert(_ call: CallRecord, session: Int64, cell: Int64?, _ db: Database) throws -> Int64 {
         let row = CallRow(id: nil, sessionId: session, cellId: cell, modelName: call.modelName,
                           provider: call.provider, model: call.model, request: Secrets.redact(call.request),
-                          response: Secrets.redact(call.response), content: Secrets.redact(call.content),
+                          response: Secrets.redact(compact(response: call.response, content: call.content)),
+                          content: Secrets.redact(call.content),
                           promptTokens: call.promptTokens,
                           completionTokens: call.completionTokens, latency: call.latency, error: Secrets.redact(call.error),
                           attempts: call.attempts, layer: call.layer, technique: call.technique,
@@ -411,6 +441,11 @@ public final class SessionStore: Sendable {
 
     /// Calls whose answer held a NUL were stored as UTF-8 bytes: read those columns whole.
     static func wholeText(_ rows: [CallRow], _ db: Database) throws -> [CallRow] {
+        let rows = rows.map { row in
+            var r = row
+            r.response = expand(response: r.response, content: r.content)
+            return r
+        }
         let blobs = try Row.fetchAll(db, sql: "SELECT id, content, response FROM call WHERE typeof(content) = 'blob' OR typeof(response) = 'blob'")
         guard !blobs.isEmpty else { return rows }
         var byID: [Int64: (String?, String?)] = [:]
@@ -420,7 +455,7 @@ public final class SessionStore: Sendable {
                 if case let .blob(d) = v.storage { return String(decoding: d, as: UTF8.self) }
                 return b[c]
             }
-            byID[b["id"]] = (text("content"), text("response"))
+            byID[b["id"]] = (text("content"), expand(response: text("response"), content: text("content")))
         }
         return rows.map { row in
             guard let id = row.id, let whole = byID[id] else { return row }
@@ -441,8 +476,9 @@ extension SessionStore: ResponseCache {
                 """, arguments: [key])
         }
         guard let row else { return nil }
-        let response = ChatResponse(content: row["content"] ?? "", promptTokens: row["promptTokens"],
-                                    completionTokens: row["completionTokens"], raw: row["response"] ?? "")
+        let content: String = row["content"] ?? ""
+        let response = ChatResponse(content: content, promptTokens: row["promptTokens"],
+                                    completionTokens: row["completionTokens"], raw: Self.expand(response: row["response"], content: content) ?? "")
         return CachedResponse(response: response, cost: row["cost"])
     }
 }
