@@ -17,6 +17,8 @@ final class SessionRunner: @unchecked Sendable {
             exit(2)
         }
         _ = Interrupts.shared
+        // Sandbox folders of an archon that was killed mid-run go now.
+        CodeSandbox.removeLeftovers()
         atexit { LocalModelServer.shared.stop() }
     }
 

@@ -87,6 +87,11 @@ public final class SessionStore: Sendable {
                 throw StoreError.cannotOpen(path: path, reason: "\(error)")
             }
         }
+        // A new database is the user's alone (answers, prompts and costs): made empty with mode 600
+        // before SQLite opens it, so its -wal and -shm files get the same mode.
+        if !fm.fileExists(atPath: path) {
+            _ = fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
