@@ -12,6 +12,28 @@ final class CacheTests: XCTestCase {
                        "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
 
+    /// Two identical instances in one layer give two candidates live and the same two from the cache.
+    func testTwinInstancesInALayerHaveTheirOwnCacheKeys() async throws {
+        let dir = TempDir()
+        defer { dir.remove() }
+        let server = try FakeServer()
+        defer { server.stop() }
+        let store = try SessionStore(path: dir.path("t.sqlite"))
+        let i = try Interpreter(store: store, kind: "test")
+        _ = await i.execute("model hot = compatible/c base_url=\(server.baseURL("counter")) temperature=1")
+        _ = await i.execute("arch twins = gen(hot) + gen(hot)")
+        let live = await i.execute("ask twins \"Name a colour.\"")
+        _ = await i.execute("ask twins \"Name a colour.\"")
+        XCTAssertEqual(live.status, .ok, live.output)
+        let sid = i.sessionID
+        func contents(_ cell: Int) throws -> [String] {
+            try store.calls(cell: try store.cell(session: sid, number: cell).id!).map { $0.content ?? "" }.sorted()
+        }
+        XCTAssertEqual(Set(try contents(3)).count, 2, "live: two different candidates")
+        XCTAssertEqual(try contents(4), try contents(3), "from the cache: the same two, not one twice")
+        XCTAssertTrue(try store.calls(cell: try store.cell(session: sid, number: 4).id!).allSatisfy(\.cached))
+    }
+
     func testSampledAnswersAreServedAgainUntilTurnedOffOrRefreshed() async throws {
         let dir = TempDir()
         defer { dir.remove() }

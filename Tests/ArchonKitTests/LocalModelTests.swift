@@ -49,4 +49,31 @@ final class LocalModelTests: XCTestCase {
         XCTAssertTrue(r.streamed)
         XCTAssertEqual(pieces.joined, r.output)
     }
+
+    /// Seeded samples differ (each gets its own seed from the model's seed and its index), and a
+    /// fresh run without the cache draws the very same ones.
+    func testSeededSamplesDifferAndAreReproducible() async throws {
+        let dir = TempDir()
+        defer { dir.remove() }
+        var runs: [[String]] = []
+        for run in 0..<2 {
+            let store = try SessionStore(path: dir.path("seed\(run).sqlite"))
+            let interpreter = try Interpreter(store: store, kind: "test")
+            _ = await interpreter.execute("model warm = local/smollm2 temperature=0.8 seed=7 max_tokens=24")
+            _ = await interpreter.execute("arch three = gen(warm, samples=3)")
+            let r = await interpreter.execute("ask three \"Write one sentence about the sea.\"")
+            XCTAssertEqual(r.status, .ok, r.output)
+            let calls = try store.calls(session: interpreter.sessionID)
+            XCTAssertEqual(calls.count, 3)
+            let seeds = calls.sorted { $0.sampleIndex < $1.sampleIndex }.map { call in
+                call.request.firstMatch(of: #/"seed":(\d+)/#).map { String($0.output.1) } ?? "none"
+            }
+            XCTAssertEqual(seeds[0], "7", "sample 1 keeps the model's seed")
+            XCTAssertEqual(Set(seeds).count, 3, "each sample has its own seed: \(seeds)")
+            XCTAssertEqual(seeds[1], String(ModelClient.sampleSeed(7, sample: 1)))
+            runs.append(calls.sorted { $0.sampleIndex < $1.sampleIndex }.map { $0.content ?? "" })
+        }
+        XCTAssertGreaterThan(Set(runs[0]).count, 1, "seeded samples are not all the same: \(runs[0])")
+        XCTAssertEqual(runs[0], runs[1], "a re-run draws the same samples")
+    }
 }

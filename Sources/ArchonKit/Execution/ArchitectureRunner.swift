@@ -36,11 +36,14 @@ public struct ArchitectureRunner: Sendable {
         var traces: [LayerTrace] = []
         for (i, layer) in architecture.layers.enumerated() {
             try Task.checkCancellation()
-            let ctx = TechniqueContext(client: client, layer: i + 1)
             let start = ContinuousClock.now
             let input = state
+            // Identical instances in one layer (`gen(hot) + gen(hot)`) are told apart in the cache key
+            // by their place among their twins; the first keeps the key a lone instance has.
+            let twins = layer.components.indices.map { j in layer.components[..<j].filter { $0 == layer.components[j] }.count }
+            let client = self.client
             let outcomes = try await concurrentMap(layer.components.count) { j in
-                try await Self.run(layer.components[j], state: input, ctx: ctx)
+                try await Self.run(layer.components[j], state: input, ctx: TechniqueContext(client: client, layer: i + 1, instance: twins[j]))
             }
             state = Self.merge(layer, input: input, outcomes: outcomes)
             let d = ContinuousClock.now - start

@@ -8,10 +8,13 @@ public struct CallContext: Sendable {
     public var technique: String?
     /// Receives streamed text; when nil the request is not streamed.
     public var onToken: (@Sendable (String) -> Void)?
+    /// Place among identical instances of one layer (part of the cache key when above 0).
+    public var instance: Int
 
-    public init(layer: Int? = nil, technique: String? = nil, onToken: (@Sendable (String) -> Void)? = nil) {
+    public init(layer: Int? = nil, technique: String? = nil, instance: Int = 0, onToken: (@Sendable (String) -> Void)? = nil) {
         self.layer = layer
         self.technique = technique
+        self.instance = instance
         self.onToken = onToken
     }
 }
@@ -50,6 +53,17 @@ public final class ModelClient: Sendable {
     /// How many calls may be in flight at once across all models.
     public func concurrency() async -> Int { await overall.currentLimit }
 
+    /// The seed sent for sample `sample` (0-based) of a model whose seed is `seed`: `seed` itself for
+    /// sample 0, else SplitMix64 of (seed, sample) reduced to 0…2^31−2 (a range every server takes).
+    public static func sampleSeed(_ seed: Int, sample: Int) -> Int {
+        guard sample > 0 else { return seed }
+        var z = UInt64(bitPattern: Int64(seed)) &+ UInt64(sample) &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Int(z % 2_147_483_647)
+    }
+
     /// The canonical JSON of a request: what identifies it, with keys sorted and no secrets.
     public static func canonicalRequest(_ request: ChatRequest, model: ModelSpec) -> String {
         var object: [String: Any] = [
@@ -58,6 +72,7 @@ public final class ModelClient: Sendable {
             "messages": request.messages.map { ["role": $0.role, "content": $0.content] },
             "sample": request.sampleIndex,
         ]
+        if request.instance > 0 { object["instance"] = request.instance }
         var params: [String: Any] = [:]
         if let t = request.parameters.temperature { params["temperature"] = t }
         if let m = request.parameters.maxTokens { params["max_tokens"] = m }
@@ -75,8 +90,13 @@ public final class ModelClient: Sendable {
                          sampleIndex: Int = 0, context: CallContext = .init()) async throws -> ChatResponse {
         // A cancelled cell (Ctrl-C, its deadline) starts no new call.
         try Task.checkCancellation()
-        let request = ChatRequest(messages: messages, parameters: model.parameters.overridden(by: parameters),
-                                  sampleIndex: sampleIndex)
+        var effective = model.parameters.overridden(by: parameters)
+        // Each sample gets its own seed, derived from the model's seed and the sample's index (the
+        // first keeps the seed as given), so seeded samples differ and a re-run draws the same ones.
+        if let seed = effective.seed, sampleIndex > 0 { effective.seed = Self.sampleSeed(seed, sample: sampleIndex) }
+        var made = ChatRequest(messages: messages, parameters: effective, sampleIndex: sampleIndex)
+        made.instance = context.instance
+        let request = made
         let canonical = Self.canonicalRequest(request, model: model)
         let key = SHA256.hex(canonical)
         if let source = replay.value {

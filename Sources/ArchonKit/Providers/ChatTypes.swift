@@ -23,6 +23,8 @@ public struct ChatRequest: Sendable, Hashable, Codable {
     public var parameters: GenerationParameters
     /// Index of this sample among several drawn for the same prompt (part of the cache key).
     public var sampleIndex: Int
+    /// Place among identical instances of one layer (part of the cache key when above 0).
+    public var instance: Int = 0
 
     public init(messages: [ChatMessage], parameters: GenerationParameters = .init(), sampleIndex: Int = 0) {
         self.messages = messages

@@ -73,7 +73,7 @@ public struct ModelSpec: Sendable, Hashable, Codable {
         ("temperature", "sampling temperature, 0 to 2 (0 = deterministic)"),
         ("max_tokens", "most tokens to generate, a whole number ≥ 1"),
         ("top_p", "nucleus sampling mass, above 0 and at most 1"),
-        ("seed", "sampling seed, a whole number"),
+        ("seed", "sampling seed, a whole number (sample k > 1 gets a seed derived from it and k)"),
         ("base_url", "endpoint up to /chat/completions, e.g. http://127.0.0.1:8080/v1"),
         ("api_key_env", "name of the environment variable that holds the key"),
         ("max_concurrency", "most requests in flight at once for this model"),

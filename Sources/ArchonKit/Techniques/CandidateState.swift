@@ -54,17 +54,20 @@ public struct TechniqueOutcome: Sendable {
 public struct TechniqueContext: Sendable {
     public let client: ModelClient
     public let layer: Int
+    /// How many identical instances come before this one in its layer (0 for most).
+    public let instance: Int
 
-    public init(client: ModelClient, layer: Int) {
+    public init(client: ModelClient, layer: Int, instance: Int = 0) {
         self.client = client
         self.layer = layer
+        self.instance = instance
     }
 
     /// One model call on behalf of `component`.
     public func call(_ component: Component, _ messages: [ChatMessage], sample: Int = 0) async throws -> String {
         guard let model = component.model else { throw ProviderError.badResponse("\(component.kind.title) has no model") }
         let r = try await client.complete(model: model, messages: messages, sampleIndex: sample,
-                                          context: CallContext(layer: layer, technique: component.kind.jsonName))
+                                          context: CallContext(layer: layer, technique: component.kind.jsonName, instance: instance))
         return r.content
     }
 }
