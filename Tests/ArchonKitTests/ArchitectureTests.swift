@@ -65,8 +65,10 @@ final class ArchitectureTests: XCTestCase {
         let ok = await i.execute("arch moa = gen(tiny, samples=3) + gen(tiny, temperature=0.9) | rank(tiny, top_k=2) | fuse(tiny, length_control=true)")
         XCTAssertEqual(ok.status, .ok, ok.output)
         XCTAssertTrue(ok.output.hasPrefix("defined architecture moa: Generator → Ranker → Fuser · ≤ 6 calls per query"), ok.output)
+        let explainedMoa = await i.execute("explain moa")
+        XCTAssertTrue(explainedMoa.output.contains("gen(tiny, temperature=0.9)"), "per-instance overrides are printed back:\n\(explainedMoa.output)")
         let listed = await i.execute("archs")
-        XCTAssertEqual(listed.output, "arch moa = gen(tiny, samples=3) + gen(tiny) | rank(tiny, top_k=2) | fuse(tiny, length_control=true)")
+        XCTAssertEqual(listed.output, "arch moa = gen(tiny, samples=3) + gen(tiny, temperature=0.9) | rank(tiny, top_k=2) | fuse(tiny, length_control=true)")
         let cases: [(String, String)] = [
             ("arch x = gen(tyni)", "no model named 'tyni' — did you mean 'tiny'?"),
             ("arch x = gen(tiny, sample=3)", "unknown technique option 'sample' — did you mean 'samples'?"),
@@ -196,6 +198,9 @@ final class OutputParserTests: XCTestCase {
         XCTAssertEqual(none.order, [0, 1, 2])
         XCTAssertFalse(none.found)
         XCTAssertEqual(OutputParsers.ranking("2.5 points for [2]", count: 2).order, [1, 0])
+        let partial = OutputParsers.ranking("[3] > [2]", count: 3)
+        XCTAssertEqual(partial.order, [2, 1, 0])
+        XCTAssertEqual(partial.named, 2, "a partial ranking says how many it named, so the ranker records the fallback")
     }
 
     func testVerdicts() {

@@ -8,6 +8,8 @@ public struct Component: Sendable, Equatable {
     public var model: ModelSpec?
     /// Generators and fusers: outputs to produce.
     public var samples: Int = 1
+    /// Model options set on this instance (`gen(s, temperature=0.5)`), as written, for printing it back.
+    public var overrides: [String: String] = [:]
     /// Ranker, unit-test evaluator: candidates to keep.
     public var topK: Int?
     /// Verifier, unit-test evaluator: stop after this many pass.
@@ -65,6 +67,7 @@ public struct Component: Sendable, Equatable {
         case "temperature", "max_tokens":
             guard model != nil else { throw .badValue(key, value, "a model to apply to") }
             do { try model!.set(key, value) } catch { throw .badValue(key, value, key == "temperature" ? "a number from 0 to 2" : "a whole number ≥ 1") }
+            overrides[key] = value
         default:
             throw .unknownKey(key, Suggestion.closest(to: key, in: Self.optionKeys.map(\.key)))
         }
@@ -94,6 +97,7 @@ public struct Component: Sendable, Equatable {
         if lengthControl { args.append("length_control=true") }
         if kind == .unitTestGenerator, unitTestCap != 5 { args.append("unit_test_cap=\(unitTestCap)") }
         if removeUnitTests { args.append("remove_unit_tests=true") }
+        for key in ["temperature", "max_tokens"] { if let v = overrides[key] { args.append("\(key)=\(v)") } }
         return "\(kind.shortName)(\(args.joined(separator: ", ")))"
     }
 
@@ -102,6 +106,7 @@ public struct Component: Sendable, Equatable {
         var a = self, b = other
         a.model?.name = ""
         b.model?.name = ""
+        (a.overrides, b.overrides) = ([:], [:])
         return a == b
     }
 }

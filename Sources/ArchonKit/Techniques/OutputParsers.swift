@@ -7,14 +7,15 @@ import Foundation
 public enum OutputParsers {
     /// A ranking such as `[2] > [1] > [3]`, `2, 1, 3` or "Response 2 is best, then 1".
     /// Returns 0-based indices covering all `count` candidates (unmentioned ones after the
-    /// mentioned, in their original order) and whether any ranking was found at all.
-    public static func ranking(_ text: String, count: Int) -> (order: [Int], found: Bool) {
+    /// mentioned, in their original order), whether any ranking was found at all, and how many
+    /// candidates it named.
+    public static func ranking(_ text: String, count: Int) -> (order: [Int], found: Bool, named: Int) {
         var mentioned: [Int] = []
         let bracketed = numbers(in: text, pattern: #"\[\s*(\d+)\s*\]"#)
         let source = bracketed.isEmpty ? numbers(in: text, pattern: #"(?<![\d.])(\d+)(?![\d.])"#) : bracketed
         for n in source where n >= 1 && n <= count && !mentioned.contains(n - 1) { mentioned.append(n - 1) }
         let rest = (0..<count).filter { !mentioned.contains($0) }
-        return (mentioned + rest, !mentioned.isEmpty)
+        return (mentioned + rest, !mentioned.isEmpty, mentioned.count)
     }
 
     static func numbers(in text: String, pattern: String) -> [Int] {

@@ -26,12 +26,17 @@ public enum Ranker {
             .system("You rank responses to a query from best to worst."),
             .user("Query:\n\(state.queryText)\n\nResponses:\n\(numbered(state.candidates, critiques: c.useCritiques))\n\nRank all \(n) responses from best to worst. Answer with the ranking only, using their numbers in brackets, for example: \(example)"),
         ])
-        let (order, found) = OutputParsers.ranking(text, count: n)
+        let (order, found, named) = OutputParsers.ranking(text, count: n)
         var notes: [String] = []
         var failures = 0
         if !found {
             failures = 1
             notes.append("ranker output had no ranking (\(Formatting.snippet(text, 60))); kept the incoming order")
+        } else if named < n {
+            // A partial ranking is completed, and that is a fallback too.
+            failures = 1
+            let unnamed = order.suffix(n - named).map { "[\($0 + 1)]" }.joined(separator: ", ")
+            notes.append("partial ranking: named \(named) of \(n); \(unnamed) placed after, in their incoming order")
         }
         let k = min(c.topK ?? n, n)
         var next = state
