@@ -183,18 +183,24 @@ extension Archon {
         @Argument(help: "The session id (see `archon sessions`).") var session: Int64
         @Flag(name: .long, help: "Serve every model call from the recording: no network, no local model.")
         var offline = false
+        @Flag(name: .long, help: "Let commands that write files (export archon …) write them again; by default a replay reports their recorded result.")
+        var writeFiles = false
         @OptionGroup var store: StoreOptions
 
         func run() throws {
             let store = try store.open()
             let runner = SessionRunner(store: store, kind: "replay", title: "replay of session \(session)\(offline ? " (offline)" : "")")
             let interpreter = runner.interpreter
-            let (session, offline) = (self.session, self.offline)
+            let (session, offline, writeFiles) = (self.session, self.offline, self.writeFiles)
+            Blocking.run { await interpreter.setReplayWritesFiles(writeFiles) }
             let outcome: Result<[ReplayedCell], Error> = Blocking.run(cancellable: true) {
                 do {
                     return .success(try await Replayer.replay(store: store, session: session, into: interpreter, offline: offline) { c in
                         Console.out(Console.bold("[\(c.number)] archon> ") + c.source)
                         Console.render(c.replayed)
+                        if let path = c.replayed.skippedWrite {
+                            Console.out(Console.dim("replay: \(path) not written — its recorded result is shown (--write-files writes it)"))
+                        }
                         if !c.identical { Console.out(Console.red("≠ differs from the recording — " + Replayer.firstDifference(c.recorded, c.replayed.text))) }
                     })
                 } catch { return .failure(error) }

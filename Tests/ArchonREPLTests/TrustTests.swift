@@ -246,3 +246,49 @@ final class TrustTests: XCTestCase {
         XCTAssertEqual(try SessionStore(path: db).session(1).calls, 0)
     }
 }
+
+/// Replay says only true things: timings and environment notes are not differences, and a replay
+/// writes no files unless asked.
+final class ReplayTruthTests: XCTestCase {
+    func testLiveReplayIgnoresLatencyAndOfflineReplayIgnoresKeyNotes() throws {
+        let dir = TempDir()
+        defer { dir.remove() }
+        let server = try FakeServer()
+        defer { server.stop() }
+        let db = dir.path("r.sqlite")
+        let recorded = try archon(["--db", db], stdin: """
+            model x = compatible/e base_url=\(server.baseURL("slow-120"))
+            ask x "hi"
+            model g = openai/gpt-4o
+            models
+
+            """, environment: ["OPENAI_API_KEY": "sk-recorded-key-000"])
+        XCTAssertEqual(recorded.status, 0, recorded.stdout)
+        let offline = try runProcess("/usr/bin/env", ["-u", "OPENAI_API_KEY", archonBinary, "replay", "1", "--offline", "--db", db])
+        XCTAssertTrue(offline.stdout.contains("4 identical, 0 different"), offline.stdout)
+        let live = try archon(["replay", "1", "--db", db], environment: ["OPENAI_API_KEY": "sk-recorded-key-000"])
+        XCTAssertTrue(live.stdout.contains("4 identical, 0 different"), "only the latency differs:\n\(live.stdout)")
+    }
+
+    func testReplayWritesNoFilesUnlessAsked() throws {
+        let dir = TempDir()
+        defer { dir.remove() }
+        let db = dir.path("w.sqlite")
+        let target = dir.path("out/trio.json")
+        let r = try archon(["--db", db], stdin: """
+            model t = compatible/e base_url=http://127.0.0.1:9/v1
+            arch a = gen(t) | fuse(t)
+            export archon a "\(target)"
+
+            """)
+        XCTAssertEqual(r.status, 0, r.stdout)
+        try FileManager.default.removeItem(atPath: target)
+        let replay = try archon(["replay", "1", "--offline", "--db", db])
+        XCTAssertTrue(replay.stdout.contains("3 identical, 0 different"), replay.stdout)
+        XCTAssertTrue(replay.stdout.contains("replay: \(target) not written"), replay.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: target), "the replay wrote nothing")
+        let writing = try archon(["replay", "1", "--offline", "--write-files", "--db", db])
+        XCTAssertTrue(writing.stdout.contains("3 identical, 0 different"), writing.stdout)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: target), "--write-files writes it")
+    }
+}

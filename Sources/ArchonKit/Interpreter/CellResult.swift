@@ -22,6 +22,8 @@ public struct CellResult: Sendable {
     public var switchTo: Interpreter?
     /// The duration the output reports (its footer), kept as the cell's duration so both agree.
     public var seconds: Double?
+    /// During a replay: the file a command would have written and did not (see `--write-files`).
+    public var skippedWrite: String?
 
     public init(number: Int?, status: Status = .ok, output: String = "", footer: String? = nil,
                 streamed: Bool = false, exit: Bool = false) {

@@ -18,6 +18,12 @@ public actor Interpreter {
     /// During a replay: the recorded duration of the next cell and of its layers, reported instead
     /// of the measured ones so that a replayed output reads exactly as the recorded one.
     var replayTiming: (cell: Double?, layers: [Int: Double])?
+    /// During a replay: the recorded output of the cell being replayed.
+    var replayRecorded: String?
+    /// Whether a replay runs commands that write files (`archon replay --write-files`).
+    var replayWritesFiles = false
+    /// Files a replay did not write, kept in memory so later cells of the same replay read them.
+    var replayFiles: [String: Data] = [:]
 
     /// Longest a cell may run (seconds); nil = no limit.
     public private(set) var deadline: Double?
@@ -65,6 +71,15 @@ public actor Interpreter {
     }
 
     public func setCacheMode(_ mode: CacheMode) { client.cacheMode.value = mode }
+
+    /// The recorded output of the next cell of a replay (nil when the replay ends).
+    public func prepareReplayCell(recorded: String?) {
+        replayRecorded = recorded
+        if recorded == nil { replayFiles = [:] }
+    }
+
+    /// Lets a replay write the files its commands write.
+    public func setReplayWritesFiles(_ on: Bool) { replayWritesFiles = on }
 
     /// The reported duration: the recorded one during a replay, else the measured one.
     func reported(_ measured: Double) -> Double { replayTiming?.cell ?? measured }
@@ -278,7 +293,13 @@ public actor Interpreter {
 
         case let .loadArchon(path, name):
             let imported: ArchonConfig.Imported
-            do { imported = try ArchonConfig.load(path: path, name: name) } catch {
+            do {
+                if replayRecorded != nil, let unwritten = replayFiles[path] {
+                    imported = try ArchonConfig.parse(unwritten, file: path, name: name)
+                } else {
+                    imported = try ArchonConfig.load(path: path, name: name)
+                }
+            } catch {
                 throw ScriptError(error.description)
             }
             let arch = imported.architecture
@@ -299,6 +320,13 @@ public actor Interpreter {
         case let .exportArchon(name, path):
             guard let arch = workspace.architecture(name) else {
                 throw ScriptError("no architecture named '\(name)'" + Suggestion.hint(for: name, in: workspace.architectures.map(\.name)))
+            }
+            // A replay writes no files unless asked: it reports the recorded result instead.
+            if let recorded = replayRecorded, !replayWritesFiles {
+                replayFiles[path] = ArchonConfig.export(arch)
+                var r = CellResult(number: number, output: recorded)
+                r.skippedWrite = path
+                return r
             }
             do {
                 let url = URL(fileURLWithPath: path)

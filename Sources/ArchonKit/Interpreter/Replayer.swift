@@ -8,7 +8,9 @@ public struct ReplayedCell: Sendable {
     public var source: String
     public var recorded: String
     public var replayed: CellResult
-    public var identical: Bool { recorded == replayed.text }
+    /// Whether the replay computed what was recorded: durations and notes about the environment
+    /// (a key variable set or not) are not part of the comparison.
+    public var identical: Bool { Replayer.computed(recorded) == Replayer.computed(replayed.text) }
 }
 
 /// Replays sessions from a store.
@@ -38,11 +40,13 @@ public enum Replayer {
                 await interpreter.prepareReplay(cellSeconds: seconds,
                                                 layerSeconds: Dictionary(layers.map { ($0.layer, $0.seconds) }, uniquingKeysWith: { a, _ in a }))
             }
+            await interpreter.prepareReplayCell(recorded: cell.output)
             let result = await interpreter.execute(cell.source)
             let r = ReplayedCell(number: cell.number, source: cell.source, recorded: cell.output, replayed: result)
             out.append(r)
             onCell?(r)
         }
+        await interpreter.prepareReplayCell(recorded: nil)
         await interpreter.setReplay(nil)
         await interpreter.setCacheMode(.on)
         return out
@@ -56,12 +60,25 @@ public enum Replayer {
         return text
     }
 
+    /// A cell's text without what depends on the run rather than on what it computed: durations
+    /// (`1.2 s`, `340 ms`, `2 min`) and the environment notes about key variables.
+    public static func computed(_ text: String) -> String {
+        var t = text.replacingOccurrences(of: #" \(note: [A-Z0-9_]+ is not set; calls will fail until it is\)"#, with: "",
+                                          options: .regularExpression)
+        t = t.replacingOccurrences(of: #"\b[A-Z][A-Z0-9_]* (not )?set\b"#, with: "KEY", options: .regularExpression)
+        t = t.replacingOccurrences(of: #"\b\d+(\.\d+)? ?(ms|s|min|h)\b"#, with: "TIME", options: .regularExpression)
+        // Tables pad their columns to the widest cell, so a shorter note shifts the spacing.
+        t = t.replacingOccurrences(of: #" {2,}"#, with: " ", options: .regularExpression)
+        t = t.replacingOccurrences(of: #" +\n"#, with: "\n", options: .regularExpression)
+        return t
+    }
+
     /// The first line where two texts part, for showing a difference.
     public static func firstDifference(_ a: String, _ b: String) -> String {
         let x = a.components(separatedBy: "\n"), y = b.components(separatedBy: "\n")
         for i in 0..<max(x.count, y.count) {
             let l = i < x.count ? x[i] : "(nothing)", r = i < y.count ? y[i] : "(nothing)"
-            if l != r { return "line \(i + 1): recorded \(Formatting.snippet(l, 70)) | now \(Formatting.snippet(r, 70))" }
+            if computed(l) != computed(r) { return "line \(i + 1): recorded \(Formatting.snippet(l, 70)) | now \(Formatting.snippet(r, 70))" }
         }
         return "identical"
     }
