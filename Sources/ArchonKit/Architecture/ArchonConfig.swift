@@ -33,9 +33,9 @@ public enum ArchonConfig {
 
     static let knownKeys: Set<String> = ["type", "model", "model_type", "temperature", "max_tokens", "samples", "top_k",
                                          "first_k", "use_critiques", "length_control", "unit_test_cap",
-                                         "remove_unit_tests_from_prompt", "base_url"]
+                                         "remove_unit_tests_from_prompt", "base_url", "first_pass"]
     /// Keys found in the reference configs that its code never read.
-    static let ignoredByReference: Set<String> = ["checkpoint", "ranker_batch_size", "first_pass", "batch_num",
+    static let ignoredByReference: Set<String> = ["checkpoint", "ranker_batch_size", "batch_num",
                                                   "top_k_generations", "fuse_generations_count", "ranker_config", "no_system"]
 
     /// Reads a file; `name` overrides the architecture's own name.
@@ -148,6 +148,8 @@ public enum ArchonConfig {
         }
         c.topK = try int("top_k")
         c.firstK = try int("first_k")
+        // The reference's older spelling: `first_pass: true` without first_k means first_k = 1.
+        if c.firstK == nil, bool(d["first_pass"]) == true { c.firstK = 1 }
         c.unitTestCap = try int("unit_test_cap") ?? 5
         for key in ["use_critiques", "length_control", "remove_unit_tests_from_prompt"] where d[key] != nil && bool(d[key]) == nil {
             throw ImportError(file: file, problem: "\(place): \(key) must be true or false, not \(d[key]!)")
