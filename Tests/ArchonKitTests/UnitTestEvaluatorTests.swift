@@ -38,3 +38,22 @@ final class UnitTestEvaluatorTests: XCTestCase {
         XCTAssertFalse(imported.warnings.contains { $0.contains("first_pass") }, imported.warnings.joined(separator: "\n"))
     }
 }
+
+/// Tests-first architectures show the tests to later generators, as the reference does.
+final class TestsFirstTests: XCTestCase {
+    func testAGeneratorAfterUnitTestsIsAskedToPassThem() async throws {
+        let server = try FakeServer()
+        defer { server.stop() }
+        let model = ModelSpec(name: "g", provider: "compatible", model: "g", baseURL: server.baseURL())
+        let state = CandidateState(query: [.user("Write add(a, b).")], unitTests: ["add(1, 2) == 3", "add(0, 0) == 0"])
+        let openai = OpenAICompatibleProvider(environment: [:])
+        let client = ModelClient(provider: { _ in openai }, recorder: nil)
+        let outcome = try await Generator.run(Component(kind: .generator, model: model), state: state,
+                                              ctx: TechniqueContext(client: client, layer: 2))
+        XCTAssertEqual(outcome.state.candidates.first?.text,
+                       "echo: Write add(a, b). Your response should pass the following unit tests: \n- add(1, 2) == 3\n- add(0, 0) == 0")
+        let plain = try await Generator.run(Component(kind: .generator, model: model), state: CandidateState(query: [.user("Write add(a, b).")]),
+                                            ctx: TechniqueContext(client: client, layer: 1))
+        XCTAssertEqual(plain.state.candidates.first?.text, "echo: Write add(a, b).", "without tests the query is sent as it is")
+    }
+}
