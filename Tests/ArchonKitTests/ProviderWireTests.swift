@@ -154,6 +154,10 @@ final class ProviderWireTests: XCTestCase {
         XCTAssertEqual(try last()["headers"].flatMap { ($0 as? [String: String])?["authorization"] }, "Bearer good-key")
         XCTAssertEqual(APIKeys.all("ROT", ["ROT": "a", "ROT_2": "b", "ROT_4": "d"]), ["a", "b"])
         XCTAssertFalse(rec.calls.contains { $0.request.contains("good-key") }, "keys never reach the record")
+        // Three requests were sent: the call says so, and which keys were refused.
+        let call = try XCTUnwrap(rec.calls.last)
+        XCTAssertEqual(call.attempts, 3)
+        XCTAssertEqual(call.attemptLog, "key rotation: ROT_KEY answered HTTP 401; tried ROT_KEY_2 | key rotation: ROT_KEY_2 answered HTTP 401; tried ROT_KEY_3")
     }
 
     func testConcurrencyLimitAcrossModels() async throws {

@@ -159,12 +159,23 @@ public final class ModelClient: Sendable {
                 }
                 while true {
                     attempts += 1
+                    // Key rotation (KEY, KEY_2, …) sends more requests inside one attempt: each counts.
+                    let rotations = APIKeys.RotationLog()
+                    func countRotations() {
+                        let extra = rotations.entries
+                        attempts += extra.count
+                        log += extra.map { "key rotation: \($0)" }
+                    }
                     do {
                         if let rate { try await rate.acquire(tokens: estimate) }
-                        let response = try await provider(model).complete(request, model: model, onToken: context.onToken)
+                        let response = try await APIKeys.$rotations.withValue(rotations) {
+                            try await provider(model).complete(request, model: model, onToken: context.onToken)
+                        }
+                        countRotations()
                         record(response, nil)
                         return response
                     } catch {
+                        countRotations()
                         let cancelled = error is CancellationError || (error as? ProviderError) == .cancelled || Task.isCancelled
                         guard !cancelled, RetryPolicy.isRetryable(error), attempts <= policy.maxRetries else {
                             record(nil, cancelled ? ProviderError.cancelled : error)

@@ -105,6 +105,18 @@ extension ProviderError {
 
 /// API keys from the environment, with rotation: `KEY`, then `KEY_2`, `KEY_3`, … in numeric order.
 public enum APIKeys {
+    /// Where key rotations of the current call are written (set by `ModelClient` around each attempt).
+    @TaskLocal public static var rotations: RotationLog?
+
+    /// The keys a call tried before the one that answered (or the last), for the call's record.
+    public final class RotationLog: @unchecked Sendable {
+        private let lock = NSLock()
+        private var items: [String] = []
+        public init() {}
+        public var entries: [String] { lock.withLock { items } }
+        func add(_ s: String) { lock.withLock { items.append(s) } }
+    }
+
     /// The keys set for `variable`, in the order they are tried.
     public static func all(_ variable: String, _ environment: [String: String]) -> [String] {
         var keys: [String] = []
@@ -126,6 +138,7 @@ public enum APIKeys {
         for (i, key) in keys.enumerated() {
             do { return try await send(key) } catch let ProviderError.http(status, body, retryAfter) where status == 401 || status == 429 {
                 if i == keys.count - 1 { throw ProviderError.http(status: status, body: body, retryAfter: retryAfter) }
+                rotations?.add("\(i == 0 ? variable : "\(variable)_\(i + 1)") answered HTTP \(status); tried \(variable)_\(i + 2)")
             }
         }
         throw ProviderError.missingKey(model: model.name, variable: variable)
