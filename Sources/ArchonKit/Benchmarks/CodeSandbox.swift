@@ -109,7 +109,7 @@ public struct CodeSandbox: Sendable {
         for name in (try? fm.contentsOfDirectory(atPath: base.path)) ?? [] {
             let parts = name.split(separator: "-")
             guard parts.count >= 3, parts[0] == "run", let pid = Int32(parts[1]) else { continue }
-            if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+            if pid != getpid(), !ProcessLiveness.isAlive(Int64(pid)) {
                 try? fm.removeItem(at: base.appendingPathComponent(name))
             }
         }

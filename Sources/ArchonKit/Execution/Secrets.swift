@@ -11,10 +11,15 @@ import Foundation
 public enum Secrets {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var named: Set<String> = []
+    /// The pairs to redact, worked out once from the environment and again after each `register`
+    /// (redaction runs on every stored call and every printed line).
+    nonisolated(unsafe) private static var cached: [(String, String)]?
 
     /// Adds a variable to the ones redacted (a model's `api_key_env=`).
     public static func register(variable: String) {
-        lock.withLock { _ = named.insert(variable) }
+        lock.withLock {
+            if named.insert(variable).inserted { cached = nil }
+        }
     }
 
     static func isKeyName(_ name: String) -> Bool {
@@ -34,8 +39,13 @@ public enum Secrets {
 
     /// `text` with the value of every key variable replaced by `[redacted NAME]`.
     public static func redact(_ text: String) -> String {
+        let pairs: [(String, String)] = lock.withLock { cached } ?? {
+            let fresh = values()
+            lock.withLock { cached = fresh }
+            return fresh
+        }()
         var result = text
-        for (name, value) in values() where result.contains(value) {
+        for (name, value) in pairs where result.contains(value) {
             result = result.replacingOccurrences(of: value, with: "[redacted \(name)]")
         }
         return result

@@ -118,7 +118,7 @@ public final class SessionStore: Sendable {
         }
         let dead = running.filter { cell in
             guard let pid = cell.pid else { return true }
-            return pid != Int64(getpid()) && kill(pid_t(pid), 0) != 0 && errno == ESRCH
+            return pid != Int64(getpid()) && !ProcessLiveness.isAlive(pid)
         }
         guard !dead.isEmpty else { return }
         try pool.write { db in
@@ -271,11 +271,11 @@ public final class SessionStore: Sendable {
     /// Records how a cell ended; `seconds` is its duration as reported (a replay reports the recorded one).
     public func finishCell(_ id: Int64, status: String, output: String, seconds: Double? = nil) throws {
         try pool.write { db in
+            // SQLite's text functions end a string at a NUL: such an output is kept as UTF-8 bytes.
+            let text = Secrets.redact(output)
+            let stored: DatabaseValueConvertible = text.utf8.contains(0) ? Data(text.utf8) : text
             try db.execute(sql: "UPDATE cell SET status = ?, output = ?, finishedAt = ?, seconds = ? WHERE id = ?",
-                           arguments: [status, Secrets.redact(output), Date(), seconds, id])
-            if output.utf8.contains(0) {
-                try db.execute(sql: "UPDATE cell SET output = ? WHERE id = ?", arguments: [Data(Secrets.redact(output).utf8), id])
-            }
+                           arguments: [status, stored, Date(), seconds, id])
         }
     }
 
@@ -548,7 +548,7 @@ extension SessionStore {
             }
             let me = Int64(getpid())
             if let other = try Int64.fetchOne(db, sql: "SELECT pid FROM benchClaim WHERE benchKey = ? AND itemId = ?", arguments: [key, item]),
-               other != me, kill(pid_t(other), 0) == 0 || errno != ESRCH {
+               other != me, ProcessLiveness.isAlive(other) {
                 return .taken(pid: Int32(other))
             }
             try db.execute(sql: "INSERT OR REPLACE INTO benchClaim (benchKey, itemId, pid, claimedAt) VALUES (?, ?, ?, ?)",
