@@ -39,9 +39,12 @@ final class SessionRunner: @unchecked Sendable {
         let onToken: (@Sendable (String) -> Void)? = streamed ? { @Sendable s in
             if gate.value != true { Console.out(s, terminator: "") }
         } : nil
+        let progress = streamed ? ProgressLine(gate: gate) : nil
+        let onProgress: (@Sendable (BenchProgress) -> Void)? = progress.map { line in { @Sendable p in line.draw(p) } }
         let result: CellResult = Blocking.run(cancellable: true, onCancel: { gate.value = true }) {
-            await interpreter.execute(source, onToken: onToken)
+            await interpreter.execute(source, onToken: onToken, onProgress: onProgress)
         }
+        progress?.clear()
         if result.number != nil, result.status != .ok { failed = true }
         // SIGTERM/SIGHUP: the cell was cancelled and recorded as it ended; now leave.
         if let signal = Interrupts.shared.terminating {

@@ -86,8 +86,8 @@ final class CacheTests: XCTestCase {
         let calls = try store.calls(cell: try store.cell(session: sid, number: 6).id!)
         XCTAssertEqual(calls.filter { $0.layer == 1 }.map(\.cached), [true, true, true], "the three samples are reused")
         XCTAssertEqual(calls.filter { $0.layer == 2 }.map(\.cached), [false], "the new fuser layer calls the model")
-        let first = try store.layers(cell: try store.cell(session: sid, number: 5).id!)[0].candidatesOut.map(\.text)
-        let second = try store.layers(cell: try store.cell(session: sid, number: 6).id!)[0].candidatesOut.map(\.text)
+        let first = LayerTrace.decode(try store.layers(cell: try store.cell(session: sid, number: 5).id!))[0].candidatesOut.map(\.text)
+        let second = LayerTrace.decode(try store.layers(cell: try store.cell(session: sid, number: 6).id!))[0].candidatesOut.map(\.text)
         XCTAssertEqual(first, second, "sample k is the same k-th sample")
     }
 

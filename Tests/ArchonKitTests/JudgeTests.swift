@@ -106,7 +106,7 @@ final class JudgeTests: XCTestCase {
         try spec.set("answer", "gold")
         try spec.set("category", "meta.topic")
         try spec.validate()
-        XCTAssertEqual(spec.effectiveScorer, "match")
+        XCTAssertEqual(spec.effectiveScorer, .match)
         let d = try spec.load(relativeTo: dir.url)
         XCTAssertEqual(d.items.map(\.id), ["1", "3"], "ids are line numbers; blank lines skipped")
         XCTAssertEqual(d.items.map(\.turns), [["What is 2+2?"], ["Capital of France?"]])
@@ -134,7 +134,7 @@ final class JudgeTests: XCTestCase {
         try #"{"t": ["one", "two", "three"]}"#.write(toFile: dir.path("turns.jsonl"), atomically: true, encoding: .utf8)
         var turns = UserDatasetSpec(name: "t", path: "turns.jsonl")
         try turns.set("turns", "t")
-        XCTAssertEqual(turns.effectiveScorer, "judge")
+        XCTAssertEqual(turns.effectiveScorer, .judge)
         XCTAssertThrowsError(try turns.load(relativeTo: dir.url)) {
             XCTAssertTrue("\($0)".contains("turns.jsonl line 1: 3 turns — the judge scorer takes one or two turns"), "\($0)")
         }
@@ -162,16 +162,16 @@ final class JudgeTests: XCTestCase {
 
     func testBenchAndDatasetLinesParse() throws {
         XCTAssertEqual(try Parser.parse("bench tiny mt_bench[category=math] judge=grader"),
-                       .bench(BenchRequest(target: "tiny", slice: "mt_bench[category=math]", judge: "grader")))
+                       .bench(BenchRequest(target: "tiny", slice: Slice(dataset: "mt_bench", category: "math"), judge: "grader")))
         XCTAssertEqual(try Parser.parse("bench tiny arena_hard[sample=5,seed=2] baseline=base judge=g"),
-                       .bench(BenchRequest(target: "tiny", slice: "arena_hard[sample=5,seed=2]", judge: "g", baseline: "base")))
+                       .bench(BenchRequest(target: "tiny", slice: Slice(dataset: "arena_hard", sample: 5, seed: 2), judge: "g", baseline: "base")))
         XCTAssertThrowsError(try Parser.parse("bench tiny mt_bench judges=g")) { XCTAssertTrue("\($0)".contains("did you mean 'judge'"), "\($0)") }
         XCTAssertThrowsError(try Parser.parse("bench tiny mt_bench judge=g judge=h")) { XCTAssertTrue("\($0)".contains("given twice"), "\($0)") }
         guard case .dataset(let spec)? = try Parser.parse(#"dataset mine = "q.jsonl" prompt=meta.q answer=gold scorer=math"#) else {
             return XCTFail("not a dataset command")
         }
         XCTAssertEqual(spec.fields, ["prompt": "meta.q", "answer": "gold"])
-        XCTAssertEqual(spec.scorer, "math")
+        XCTAssertEqual(spec.scorer, .math)
         XCTAssertThrowsError(try Parser.parse(#"dataset mine = "q.jsonl" answer=gold"#)) { XCTAssertTrue("\($0)".contains("prompt=FIELD or turns=FIELD"), "\($0)") }
         XCTAssertThrowsError(try Parser.parse(#"dataset math500 = "q.jsonl" prompt=q"#)) { XCTAssertTrue("\($0)".contains("is a bundled dataset"), "\($0)") }
         guard case .model(let judge)? = try Parser.parse("model j = local/smollm2 verdict_grammar=on") else { return XCTFail("not a model") }

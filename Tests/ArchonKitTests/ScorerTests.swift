@@ -55,13 +55,13 @@ final class ScorerTests: XCTestCase {
         let item = try XCTUnwrap(items.first { $0.id == "HumanEval/0" })
         let whole = "```python\ndef has_close_elements(numbers: List[float], threshold: float) -> bool:\n"
             + "    return any(abs(a - b) < threshold for i, a in enumerate(numbers) for b in numbers[i + 1:])\n```"
-        let scored = await Scorer.score(whole, item: item, dataset: "humaneval", scorer: "code", sandbox: CodeSandbox())
+        let scored = await Scorer.score(whole, item: item, dataset: "humaneval", scorer: .code, sandbox: CodeSandbox())
         XCTAssertEqual(scored.score, 1, scored.detail)
         let body = "    return any(abs(a - b) < threshold for i, a in enumerate(numbers) for b in numbers[i + 1:])\n"
-        let bodyScore = await Scorer.score(body, item: item, dataset: "humaneval", scorer: "code", sandbox: CodeSandbox()).score
+        let bodyScore = await Scorer.score(body, item: item, dataset: "humaneval", scorer: .code, sandbox: CodeSandbox()).score
         XCTAssertEqual(bodyScore, 1)
         let wrong = "def has_close_elements(numbers, threshold):\n    return False\n"
-        let wrongScore = await Scorer.score(wrong, item: item, dataset: "humaneval", scorer: "code", sandbox: CodeSandbox()).score
+        let wrongScore = await Scorer.score(wrong, item: item, dataset: "humaneval", scorer: .code, sandbox: CodeSandbox()).score
         XCTAssertEqual(wrongScore, 0)
     }
 }

@@ -23,7 +23,7 @@ final class TechniqueRunTests: XCTestCase {
 
         let sid = i.sessionID
         let cell = try store.cell(session: sid, number: 4)
-        let layers = try store.layers(cell: cell.id!)
+        let layers = LayerTrace.decode(try store.layers(cell: cell.id!))
         XCTAssertEqual(layers.map(\.technique), ["generator", "critic", "ranker", "fuser"])
         XCTAssertEqual(layers.map(\.candidatesOut.count), [3, 3, 2, 1])
         XCTAssertEqual(layers[0].candidatesOut.map(\.origin), ["gen tiny #1", "gen warm #1", "gen warm #2"])
@@ -60,7 +60,7 @@ final class TechniqueRunTests: XCTestCase {
         let r = await i.execute("ask u \"What is 3 plus 4?\"")
         XCTAssertEqual(r.status, .ok, r.output)
         let sid = i.sessionID
-        let layers = try store.layers(cell: try store.cell(session: sid, number: 4).id!)
+        let layers = LayerTrace.decode(try store.layers(cell: try store.cell(session: sid, number: 4).id!))
         XCTAssertEqual(layers.map(\.technique), ["generator", "unit_test_generator", "unit_test_evaluator", "verifier", "majority_vote"])
         XCTAssertEqual(layers[0].candidatesOut.count, 3)
         XCTAssertLessThanOrEqual(layers[1].unitTests.count, 2)
@@ -76,7 +76,7 @@ final class TechniqueRunTests: XCTestCase {
         _ = await i.execute("arch b = gen(warm, samples=2) | best_of_n(tiny)")
         let best = await i.execute("ask b \"Name a color.\"")
         XCTAssertEqual(best.status, .ok, best.output)
-        let bl = try store.layers(cell: try store.cell(session: sid, number: 6).id!)
+        let bl = LayerTrace.decode(try store.layers(cell: try store.cell(session: sid, number: 6).id!))
         XCTAssertEqual(bl.last?.candidatesOut.count, 1)
         XCTAssertTrue(bl.last?.notes.last?.hasPrefix("scores: ") ?? false)
     }

@@ -198,9 +198,9 @@ final class TrustTests: XCTestCase {
         XCTAssertTrue(waitForExit(first.0, seconds: 60))
         XCTAssertTrue(waitForExit(second.0, seconds: 60))
         let store = try SessionStore(path: db)
-        let rows = try store.benchResults()
-        XCTAssertEqual(rows.count, 1)
-        XCTAssertEqual(rows.first?.rows.count, 24, "one row per item")
+        let runs = try store.benchRuns()
+        XCTAssertEqual(runs.count, 1)
+        XCTAssertEqual(try store.benchItems(run: runs[0].id!).count, 24, "one row per item")
         let calls = try store.calls(session: 1).count + store.calls(session: 2).count
         XCTAssertEqual(calls, 24, "each item paid for once")
         let results = try archon(["results", "--db", db])

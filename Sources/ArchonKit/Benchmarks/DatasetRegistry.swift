@@ -8,8 +8,12 @@ public struct Dataset: Sendable {
     public var items: [BenchmarkItem]
     /// The scorer it is meant for: `math`, `code`, `mixeval`/`match`, `judge` (1–10 single-answer grading),
     /// `pairwise` (win rate against a baseline) or `arena` (five-level verdicts, Bradley–Terry).
-    public var scorer: String
+    public var scorer: ScorerKind
     public var source: String
+
+    public init(name: String, items: [BenchmarkItem], scorer: ScorerKind, source: String) {
+        (self.name, self.items, self.scorer, self.source) = (name, items, scorer, source)
+    }
 }
 
 /// Why a dataset could not be loaded.
@@ -22,20 +26,20 @@ public struct DatasetError: Error, Sendable, CustomStringConvertible {
 public enum DatasetRegistry {
     public struct Entry: Sendable {
         public var name: String
-        public var scorer: String
+        public var scorer: ScorerKind
         public var source: String
         let load: @Sendable (URL) throws -> [BenchmarkItem]
     }
 
     public static let entries: [Entry] = [
-        Entry(name: "mt_bench", scorer: "judge", source: "mt_bench/question.jsonl (FastChat)", load: mtBench),
-        Entry(name: "arena_hard", scorer: "arena", source: "arena_hard_v0.1/question.jsonl", load: arenaHard),
-        Entry(name: "alpaca_eval", scorer: "pairwise", source: "alpaca_eval/alpaca_eval_gpt4_baseline.json", load: alpacaEval),
-        Entry(name: "mixeval_hard", scorer: "mixeval", source: "mixeval_hard/{free-form,multiple-choice}.json", load: mixEval),
-        Entry(name: "math500", scorer: "math", source: "math500_aime/en.json (MATH500)", load: { try math($0, sources: ["MATH500"]) }),
-        Entry(name: "aime", scorer: "math", source: "math500_aime/en.json (AIME 2024 + 2025)", load: { try math($0, sources: ["AIME2024", "AIME2025"]) }),
-        Entry(name: "humaneval", scorer: "code", source: "humaneval/HumanEval.jsonl", load: humanEval),
-        Entry(name: "mbpp", scorer: "code", source: "mbpp/mbpp_test.jsonl", load: mbpp),
+        Entry(name: "mt_bench", scorer: .judge, source: "mt_bench/question.jsonl (FastChat)", load: mtBench),
+        Entry(name: "arena_hard", scorer: .arena, source: "arena_hard_v0.1/question.jsonl", load: arenaHard),
+        Entry(name: "alpaca_eval", scorer: .pairwise, source: "alpaca_eval/alpaca_eval_gpt4_baseline.json", load: alpacaEval),
+        Entry(name: "mixeval_hard", scorer: .mixeval, source: "mixeval_hard/{free-form,multiple-choice}.json", load: mixEval),
+        Entry(name: "math500", scorer: .math, source: "math500_aime/en.json (MATH500)", load: { try math($0, sources: ["MATH500"]) }),
+        Entry(name: "aime", scorer: .math, source: "math500_aime/en.json (AIME 2024 + 2025)", load: { try math($0, sources: ["AIME2024", "AIME2025"]) }),
+        Entry(name: "humaneval", scorer: .code, source: "humaneval/HumanEval.jsonl", load: humanEval),
+        Entry(name: "mbpp", scorer: .code, source: "mbpp/mbpp_test.jsonl", load: mbpp),
     ]
 
     public static var names: [String] { entries.map(\.name) }

@@ -14,34 +14,30 @@ public struct ItemScore: Sendable, Codable, Equatable {
 /// sandbox) and `mixeval`/`match` (the chosen option, or a normalised match against any target). The
 /// judged scorers (`judge`, `pairwise`, `arena`) are in `JudgedScoring`.
 public enum Scorer {
-    public static let available: Set<String> = ["math", "code", "mixeval", "match", "judge", "pairwise", "arena"]
-    /// Scorers that need a judge model.
-    public static let judged: Set<String> = ["judge", "pairwise", "arena"]
-
     /// The gold answer given as an answer, to check the harness (`bench reference …`), turn by turn;
     /// nil when the item has none (most MT-Bench questions, every Arena-Hard one).
-    public static func referenceAnswer(_ item: BenchmarkItem, dataset: String, scorer: String) -> [String]? {
+    public static func referenceAnswer(_ item: BenchmarkItem, dataset: String, scorer: ScorerKind) -> [String]? {
         switch scorer {
-        case "code":
+        case .code:
             guard let solution = item.reference else { return nil }
             // HumanEval's canonical solution is the body that follows the prompt.
             let whole = dataset == "humaneval" ? item.turns[0] + solution : solution
             return ["```python\n" + whole + "\n```"]
-        case "mixeval", "match":
+        case .mixeval, .match:
             if let options = item.options, let i = item.targets?.first.flatMap(Int.init), i < options.count {
                 return ["The answer is (\(MixEvalAnswer.letters[i]))."]
             }
             return (item.targets?.first ?? item.reference).map { [$0] }
-        case "math": return item.reference.map { ["The final answer is $\\boxed{\($0)}$."] }
-        case "judge":
+        case .math: return item.reference.map { ["The final answer is $\\boxed{\($0)}$."] }
+        case .judge:
             guard let refs = item.referenceTurns ?? item.reference.map({ [$0] }), refs.count >= item.turns.count else { return nil }
             return Array(refs.prefix(item.turns.count))
-        default: return item.baseline.map { [$0] }
+        case .pairwise, .arena: return item.baseline.map { [$0] }
         }
     }
 
     /// The prompt sent for turn `turn` of an item.
-    public static func prompt(_ item: BenchmarkItem, dataset: String, scorer: String, turn: Int = 0) -> String {
+    public static func prompt(_ item: BenchmarkItem, dataset: String, scorer: ScorerKind, turn: Int = 0) -> String {
         let text = item.turns[turn]
         guard turn == 0 else { return text }
         switch (dataset, scorer) {
@@ -50,13 +46,13 @@ public enum Scorer {
         case ("mbpp", _):
             return text + "\nAnswer with Python code in a ```python code block. It must pass tests such as:\n"
                 + (item.tests?.split(separator: "\n").first.map(String.init) ?? "")
-        case (_, "code"):
+        case (_, .code):
             return text + "\n\nAnswer with Python code in a ```python code block."
-        case (_, "mixeval"), (_, "match"):
+        case (_, .mixeval), (_, .match):
             guard let options = item.options else { return dataset == "mixeval_hard" ? text + "\n\nAnswer briefly." : text }
             let listed = options.enumerated().map { "(\(MixEvalAnswer.letters[$0])) \($1)" }.joined(separator: "\n")
             return text + "\n\n" + listed + "\n\nAnswer with the letter of the correct option."
-        case (_, "math"):
+        case (_, .math):
             return text + "\n\nGive the final answer in \\boxed{}."
         default:
             return text
@@ -93,16 +89,16 @@ public enum Scorer {
     }
 
     /// Scores an answer with a scorer that needs no judge.
-    public static func score(_ answer: String, item: BenchmarkItem, dataset: String, scorer: String,
+    public static func score(_ answer: String, item: BenchmarkItem, dataset: String, scorer: ScorerKind,
                              sandbox: CodeSandbox) async -> ItemScore {
         switch scorer {
-        case "math":
+        case .math:
             guard let (found, method) = MathAnswer.extract(answer) else {
                 return ItemScore(score: 0, detail: "no final answer found")
             }
             let ok = MathAnswer.equivalent(found, item.reference ?? "")
             return ItemScore(score: ok ? 1 : 0, detail: "\(method): \(Formatting.snippet(found, 40)) vs \(Formatting.snippet(item.reference ?? "", 40))")
-        case "code":
+        case .code:
             var candidate = code(in: answer)
             // HumanEval-style items run the prompt first, as the benchmark's own harness does: it brings
             // the imports and helpers, an answer that gives only the body completes it, and one that
@@ -123,7 +119,7 @@ public enum Scorer {
                 how = "tests failed: " + Formatting.snippet(lastLine, 60)
             }
             return ItemScore(score: r.passed ? 1 : 0, detail: how)
-        case "mixeval", "match":
+        case .mixeval, .match:
             if let options = item.options {
                 let correct = Set((item.targets ?? []).compactMap(Int.init))
                 guard let chosen = MixEvalAnswer.chosenOption(answer, options: options) else {
@@ -133,8 +129,8 @@ public enum Scorer {
             }
             let ok = MixEvalAnswer.freeFormMatches(answer, targets: item.targets ?? [])
             return ItemScore(score: ok ? 1 : 0, detail: ok ? "matches a target" : "matches no target (normalised)")
-        default:
-            return ItemScore(score: 0, detail: "scorer \(scorer) is not available yet")
+        case .judge, .pairwise, .arena:
+            return ItemScore(score: 0, detail: "the \(scorer) scorer needs a judge (JudgedScoring)")
         }
     }
 }

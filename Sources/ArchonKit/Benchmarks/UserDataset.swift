@@ -9,7 +9,7 @@ public struct UserDatasetSpec: Sendable, Equatable {
     /// Mapping key → field path in each record (`a.b` reaches into nested objects).
     public var fields: [String: String] = [:]
     /// Chosen scorer, or nil to pick one from the fields given.
-    public var scorer: String?
+    public var scorer: ScorerKind?
 
     public init(name: String, path: String) {
         self.name = name
@@ -30,7 +30,7 @@ public struct UserDatasetSpec: Sendable, Equatable {
         ("id", "the item id (default: the line number)"),
         ("scorer", "math | match | code | judge | pairwise | arena (default: chosen from the fields)"),
     ]
-    public static let scorers = ["math", "match", "code", "judge", "pairwise", "arena"]
+    public static let scorers = ScorerKind.forUserDatasets.map(\.rawValue)
 
     public struct SpecError: Error, Sendable {
         public var message: String
@@ -39,11 +39,11 @@ public struct UserDatasetSpec: Sendable, Equatable {
 
     public mutating func set(_ key: String, _ value: String) throws(SpecError) {
         if key == "scorer" {
-            guard Self.scorers.contains(value) else {
+            guard let kind = ScorerKind(rawValue: value), ScorerKind.forUserDatasets.contains(kind) else {
                 throw SpecError(message: "unknown scorer '\(value)'" + (Suggestion.closest(to: value, in: Self.scorers).map { " — did you mean '\($0)'?" }
                     ?? " — use one of \(Self.scorers.joined(separator: ", "))"), isKey: false)
             }
-            scorer = value
+            scorer = kind
             return
         }
         guard Self.keys.contains(where: { $0.key == key }) else {
@@ -54,12 +54,12 @@ public struct UserDatasetSpec: Sendable, Equatable {
     }
 
     /// The scorer used: the one chosen, else code (tests), match (options, answer or targets), judge.
-    public var effectiveScorer: String {
+    public var effectiveScorer: ScorerKind {
         if let scorer { return scorer }
-        if fields["tests"] != nil { return "code" }
-        if fields["baseline"] != nil { return "pairwise" }
-        if fields["options"] != nil || fields["answer"] != nil || fields["targets"] != nil { return "match" }
-        return "judge"
+        if fields["tests"] != nil { return .code }
+        if fields["baseline"] != nil { return .pairwise }
+        if fields["options"] != nil || fields["answer"] != nil || fields["targets"] != nil { return .match }
+        return .judge
     }
 
     /// Checks that the mapping can feed its scorer.
@@ -68,11 +68,11 @@ public struct UserDatasetSpec: Sendable, Equatable {
             throw SpecError(message: "dataset \(name) needs exactly one of prompt=FIELD or turns=FIELD — e.g. prompt=question", isKey: false)
         }
         switch effectiveScorer {
-        case "math" where fields["answer"] == nil:
+        case .math where fields["answer"] == nil:
             throw SpecError(message: "scorer math needs answer=FIELD (the gold final answer)", isKey: false)
-        case "match" where fields["answer"] == nil && fields["targets"] == nil:
+        case .match where fields["answer"] == nil && fields["targets"] == nil:
             throw SpecError(message: "scorer match needs answer=FIELD or targets=FIELD", isKey: false)
-        case "code" where fields["tests"] == nil:
+        case .code where fields["tests"] == nil:
             throw SpecError(message: "scorer code needs tests=FIELD (Python run after the answer's code)", isKey: false)
         default: break
         }
@@ -132,7 +132,7 @@ public struct UserDatasetSpec: Sendable, Equatable {
                 throw DatasetError(message: "\(path) line \(line): field '\(fields[key]!)' (for \(key)=) is not a list")
             }
             let turns = try fields["turns"] != nil ? list("turns", required: true)! : [text("prompt", required: true)!]
-            let most = ["pairwise", "arena"].contains(scorer) ? 1 : 2
+            let most = scorer.isPairwise ? 1 : 2
             guard (1...most).contains(turns.count) else {
                 throw DatasetError(message: "\(path) line \(line): \(turns.count) turns — the \(scorer) scorer takes \(most == 1 ? "one turn" : "one or two turns (as MT-Bench)")")
             }
@@ -140,7 +140,7 @@ public struct UserDatasetSpec: Sendable, Equatable {
             guard ids.insert(id).inserted else {
                 throw DatasetError(message: "\(path) line \(line): id '\(id)' is used twice — ids must be unique (or leave id= out)")
             }
-            let answer = try text("answer", required: scorer == "math")
+            let answer = try text("answer", required: scorer == .math)
             let options = try list("options")
             var targets = try list("targets")
             if let options, let a = answer ?? targets?.first {
@@ -151,11 +151,11 @@ public struct UserDatasetSpec: Sendable, Equatable {
                     throw DatasetError(message: "\(path) line \(line): the answer '\(a)' is not an option letter, index or option text")
                 }
                 targets = [String(index)]
-            } else if targets == nil, let answer, scorer == "match" {
+            } else if targets == nil, let answer, scorer == .match {
                 targets = [answer]
             }
             items.append(BenchmarkItem(id: id, category: try text("category") ?? "", turns: turns, reference: answer, options: options,
-                                       targets: targets, tests: try text("tests", required: scorer == "code"),
+                                       targets: targets, tests: try text("tests", required: scorer == .code),
                                        entryPoint: try text("entry_point"), baseline: try text("baseline")))
         }
         return Dataset(name: name, items: items, scorer: scorer, source: path)

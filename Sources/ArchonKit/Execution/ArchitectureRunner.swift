@@ -14,6 +14,18 @@ public struct LayerTrace: Sendable, Codable, Equatable {
     public var seconds: Double
 }
 
+extension LayerTrace {
+    /// The trace as the store keeps it: plain values and its JSON.
+    public var stored: StoredLayer {
+        StoredLayer(layer: layer, technique: technique, trace: String(decoding: (try? JSONEncoder().encode(self)) ?? Data("{}".utf8), as: UTF8.self))
+    }
+
+    /// Traces read back from the store (a trace that no longer decodes is skipped).
+    public static func decode(_ stored: [StoredLayer]) -> [LayerTrace] {
+        stored.compactMap { try? JSONDecoder().decode(LayerTrace.self, from: Data($0.trace.utf8)) }
+    }
+}
+
 /// The result of running an architecture on one query.
 public struct ArchitectureRun: Sendable {
     public var answer: String

@@ -1,10 +1,12 @@
 // A counting semaphore for async code, used to bound requests in flight.
 
-/// Lets at most `limit` holders in at once; waiters resume in arrival order; cancellation-aware.
+/// Lets at most `limit` holders in at once; waiters resume lowest priority number first, in arrival
+/// order among equals; cancellation-aware.
 public actor AsyncSemaphore {
     private var limit: Int
     private var held = 0
-    private var waiters: [(id: Int, cont: CheckedContinuation<Void, Error>)] = []
+    /// Waiters ordered by (priority, arrival).
+    private var waiters: [(priority: Int, id: Int, cont: CheckedContinuation<Void, Error>)] = []
     private var nextID = 0
 
     public init(limit: Int) { self.limit = max(1, limit) }
@@ -16,7 +18,8 @@ public actor AsyncSemaphore {
         wakeWaiters()
     }
 
-    public func acquire() async throws {
+    /// Takes a permit; when none is free, waits behind every waiter with a lower priority number.
+    public func acquire(priority: Int = 0) async throws {
         try Task.checkCancellation()
         if held < limit {
             held += 1
@@ -26,7 +29,10 @@ public actor AsyncSemaphore {
         nextID += 1
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, Error>) in
-                waiters.append((id, cont))
+                // Most waiters arrive in priority order: search from the back.
+                var i = waiters.count
+                while i > 0, waiters[i - 1].priority > priority { i -= 1 }
+                waiters.insert((priority, id, cont), at: i)
             }
         } onCancel: {
             Task { await self.cancelWaiter(id) }
@@ -45,15 +51,20 @@ public actor AsyncSemaphore {
     }
 
     private func wakeWaiters() {
-        while held < limit, !waiters.isEmpty {
+        var woken = 0
+        while held < limit, woken < waiters.count {
             held += 1
-            waiters.removeFirst().cont.resume()
+            woken += 1
         }
+        guard woken > 0 else { return }
+        let ready = waiters.prefix(woken)
+        waiters.removeFirst(woken)
+        for w in ready { w.cont.resume() }
     }
 
     /// Runs `body` while holding one permit.
-    public nonisolated func withPermit<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        try await acquire()
+    public nonisolated func withPermit<T: Sendable>(priority: Int = 0, _ body: @Sendable () async throws -> T) async throws -> T {
+        try await acquire(priority: priority)
         do {
             let value = try await body()
             await release()

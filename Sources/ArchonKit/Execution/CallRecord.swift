@@ -28,6 +28,8 @@ public struct CallRecord: Sendable, Equatable {
     public var attemptLog: String? = nil
     /// SHA-256 of the canonical request: the response cache's key.
     public var cacheKey: String? = nil
+    /// The benchmark item (and its bench run) the call was made for.
+    public var item: ItemLink? = nil
 
     public init(modelName: String, provider: String, model: String, request: String, response: String? = nil,
                 content: String? = nil, promptTokens: Int? = nil, completionTokens: Int? = nil, latency: Double = 0,
@@ -55,4 +57,11 @@ public struct CallRecord: Sendable, Equatable {
 /// Receives every call as it finishes (the interpreter writes them to the session store).
 public protocol CallRecorder: Sendable {
     func record(_ call: CallRecord)
+}
+
+/// A call's benchmark item: the bench run's row id and the item's id.
+public struct ItemLink: Sendable, Equatable, Hashable {
+    public var run: Int64
+    public var item: String
+    public init(run: Int64, item: String) { (self.run, self.item) = (run, item) }
 }

@@ -22,36 +22,56 @@ public struct CallContext: Sendable {
 /// Sends chat requests for techniques and records each call.
 ///
 /// Techniques see only this type: they cannot tell which provider answered, or whether the
-/// answer was recorded, cached or replayed.
+/// answer was recorded, cached or replayed. A call goes through a chain of ``ModelCalling`` layers —
+/// replay, then cache, then the live providers — and its record goes to the recorder, tied to the
+/// benchmark item the calling task works for (``ItemScope``).
 public final class ModelClient: Sendable {
-    let provider: @Sendable (ModelSpec) -> any ChatProvider
+    let calls: any ModelCalling
     let recorder: (any CallRecorder)?
-    let overall: AsyncSemaphore
-    let pricing: Pricing
-    let retry: RetryPolicy
-    let cache: (any ResponseCache)?
-    /// How the cache is used (`set cache on|off|refresh`); on by default.
-    public let cacheMode = LockedValue(CacheMode.on)
-    /// During a replay: the recorded calls to serve.
-    public let replay = LockedValue<ReplaySource?>(nil)
-    private let perModel = PerModelLimits()
+    let live: LiveCalls?
+    let replayed: ReplayedCalls?
+    let cached: CachedCalls?
+    public let pricing: Pricing
 
     public init(provider: @escaping @Sendable (ModelSpec) -> any ChatProvider, recorder: (any CallRecorder)?,
                 concurrency: Int = 64, pricing: Pricing = Pricing(), retry: RetryPolicy = RetryPolicy(),
                 cache: (any ResponseCache)? = nil) {
-        self.provider = provider
+        let live = LiveCalls(provider: provider, concurrency: concurrency, pricing: pricing, retry: retry)
+        let cached = cache.map { CachedCalls(live, cache: $0) }
+        let replayed = ReplayedCalls(cached ?? live)
+        self.live = live
+        self.cached = cached
+        self.replayed = replayed
+        self.calls = replayed
         self.recorder = recorder
-        self.overall = AsyncSemaphore(limit: concurrency)
         self.pricing = pricing
-        self.retry = retry
-        self.cache = cache
+    }
+
+    /// A client over any chain of calling layers (tests, other decorators).
+    public init(calls: any ModelCalling, recorder: (any CallRecorder)?, pricing: Pricing = Pricing()) {
+        self.calls = calls
+        self.recorder = recorder
+        self.pricing = pricing
+        (live, replayed, cached) = (nil, nil, nil)
+    }
+
+    /// How the response cache is used (`set cache on|off|refresh`).
+    public var cacheMode: CacheMode {
+        get { cached?.mode.value ?? .off }
+        set { cached?.mode.value = newValue }
+    }
+
+    /// Serves calls from a recorded session (nil: none).
+    public var replay: ReplaySource? {
+        get { replayed?.source.value }
+        set { replayed?.source.value = newValue }
     }
 
     /// Sets how many calls may be in flight at once across all models.
-    public func setConcurrency(_ n: Int) async { await overall.setLimit(n) }
+    public func setConcurrency(_ n: Int) async { await live?.overall.setLimit(n) }
 
     /// How many calls may be in flight at once across all models.
-    public func concurrency() async -> Int { await overall.currentLimit }
+    public func concurrency() async -> Int { await live?.overall.currentLimit ?? 64 }
 
     /// The seed sent for sample `sample` (0-based) of a model whose seed is `seed`: `seed` itself for
     /// sample 0, else SplitMix64 of (seed, sample) reduced to 0…2^31−2 (a range every server takes).
@@ -94,131 +114,22 @@ public final class ModelClient: Sendable {
         // Each sample gets its own seed, derived from the model's seed and the sample's index (the
         // first keeps the seed as given), so seeded samples differ and a re-run draws the same ones.
         if let seed = effective.seed, sampleIndex > 0 { effective.seed = Self.sampleSeed(seed, sample: sampleIndex) }
-        var made = ChatRequest(messages: messages, parameters: effective, sampleIndex: sampleIndex)
-        made.instance = context.instance
-        let request = made
+        var request = ChatRequest(messages: messages, parameters: effective, sampleIndex: sampleIndex)
+        request.instance = context.instance
         let canonical = Self.canonicalRequest(request, model: model)
-        let key = SHA256.hex(canonical)
-        if let source = replay.value {
-            if let recorded = source.take(key) {
-                var call = recorded
-                call.layer = context.layer
-                call.technique = context.technique
-                call.startedAt = Date()
-                call.cacheKey = key
-                recorder?.record(call)
-                if let error = recorded.error {
-                    throw error == "cancelled" ? ProviderError.cancelled : ProviderError.replayedFailure(error)
-                }
-                let response = ChatResponse(content: recorded.content ?? "", promptTokens: recorded.promptTokens,
-                                            completionTokens: recorded.completionTokens, raw: recorded.response ?? "")
-                if let onToken = context.onToken, !response.content.isEmpty { onToken(response.content) }
-                return response
+        let call = ModelCall(model: model, request: request, canonical: canonical, key: SHA256.hex(canonical), context: context)
+        let scope = ItemScope.current, recorder = self.recorder
+        return try await calls.answer(call) { record in
+            var r = record
+            if let scope {
+                r.item = scope.link
+                scope.count(r)
             }
-            if source.offline {
-                let last = messages.last.map { Formatting.snippet($0.content, 60) } ?? ""
-                throw ProviderError.notRecorded("a call to \(model.name) (\(model.reference), sample \(sampleIndex + 1)) asking \"\(last)\"")
-            }
-        }
-        if cacheMode.value == .on, let hit = cache?.lookup(key) {
-            var call = CallRecord(modelName: model.name, provider: model.provider, model: model.model, request: canonical,
-                                  response: hit.response.raw, content: hit.response.content,
-                                  promptTokens: hit.response.promptTokens, completionTokens: hit.response.completionTokens,
-                                  latency: 0, attempts: 0, layer: context.layer, technique: context.technique,
-                                  sampleIndex: sampleIndex, cached: true)
-            call.cost = hit.cost
-            call.cacheKey = key
-            recorder?.record(call)
-            if let onToken = context.onToken, !hit.response.content.isEmpty { onToken(hit.response.content) }
-            return hit.response
-        }
-        let limit = await perModel.semaphore(for: model)
-        let rate = await perModel.rateLimiter(for: model)
-        let policy = RetryPolicy(maxRetries: model.retries ?? retry.maxRetries, baseDelay: retry.baseDelay, maxDelay: retry.maxDelay)
-        let estimate = request.messages.map(\.content.utf8.count).reduce(0, +) / 4 + (request.parameters.maxTokens ?? 512)
-        return try await overall.withPermit {
-            try await limit.withPermit {
-                try Task.checkCancellation()
-                let started = Date()
-                let clock = ContinuousClock.now
-                var attempts = 0
-                var log: [String] = []
-                func record(_ response: ChatResponse?, _ error: Error?) {
-                    let elapsed = ContinuousClock.now - clock
-                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                    var call = CallRecord(
-                        modelName: model.name, provider: model.provider, model: model.model, request: canonical,
-                        response: response?.raw, content: response?.content, promptTokens: response?.promptTokens,
-                        completionTokens: response?.completionTokens, latency: seconds,
-                        error: error.map(Self.describe), attempts: attempts,
-                        layer: context.layer, technique: context.technique, sampleIndex: sampleIndex, startedAt: started)
-                    call.cost = response.flatMap { pricing.cost(for: model, promptTokens: $0.promptTokens, completionTokens: $0.completionTokens) }
-                    call.attemptLog = log.isEmpty ? nil : log.joined(separator: " | ")
-                    call.cacheKey = key
-                    recorder?.record(call)
-                }
-                while true {
-                    attempts += 1
-                    // Key rotation (KEY, KEY_2, …) sends more requests inside one attempt: each counts.
-                    let rotations = APIKeys.RotationLog()
-                    func countRotations() {
-                        let extra = rotations.entries
-                        attempts += extra.count
-                        log += extra.map { "key rotation: \($0)" }
-                    }
-                    do {
-                        if let rate { try await rate.acquire(tokens: estimate) }
-                        let response = try await APIKeys.$rotations.withValue(rotations) {
-                            try await provider(model).complete(request, model: model, onToken: context.onToken)
-                        }
-                        countRotations()
-                        record(response, nil)
-                        return response
-                    } catch {
-                        countRotations()
-                        let cancelled = error is CancellationError || (error as? ProviderError) == .cancelled || Task.isCancelled
-                        guard !cancelled, RetryPolicy.isRetryable(error), attempts <= policy.maxRetries else {
-                            record(nil, cancelled ? ProviderError.cancelled : error)
-                            throw error
-                        }
-                        let wait = policy.delay(retry: attempts, after: error)
-                        log.append("\(attempts): \(Formatting.snippet(Self.describe(error), 80)); waited \(Formatting.duration(wait))")
-                        do { try await Task.sleep(nanoseconds: UInt64(wait * 1e9)) } catch {
-                            record(nil, ProviderError.cancelled)
-                            throw ProviderError.cancelled
-                        }
-                    }
-                }
-            }
+            recorder?.record(r)
         }
     }
 
     static func describe(_ error: Error) -> String {
         (error as? ProviderError)?.description ?? (error is CancellationError ? "cancelled" : "\(error)")
-    }
-}
-
-/// One semaphore per model that sets `max_concurrency`, one rate limiter per model that sets `rpm`/`tpm`.
-actor PerModelLimits {
-    private var limits: [String: AsyncSemaphore] = [:]
-    private var rates: [String: RateLimiter] = [:]
-
-    func rateLimiter(for model: ModelSpec) -> RateLimiter? {
-        guard model.rpm != nil || model.tpm != nil else { return nil }
-        let key = "\(model.name)#\(model.rpm ?? 0)#\(model.tpm ?? 0)"
-        if let r = rates[key] { return r }
-        let r = RateLimiter(rpm: model.rpm, tpm: model.tpm)
-        rates[key] = r
-        return r
-    }
-    private static let unlimited = AsyncSemaphore(limit: Int.max / 2)
-
-    func semaphore(for model: ModelSpec) -> AsyncSemaphore {
-        guard let n = model.maxConcurrency else { return Self.unlimited }
-        let key = "\(model.name)#\(n)"
-        if let s = limits[key] { return s }
-        let s = AsyncSemaphore(limit: n)
-        limits[key] = s
-        return s
     }
 }

@@ -25,6 +25,8 @@ public actor Interpreter {
     /// Files a replay did not write, kept in memory so later cells of the same replay read them.
     var replayFiles: [String: Data] = [:]
 
+    /// Receives a bench's progress during the running cell (the REPL draws it).
+    var onProgress: (@Sendable (BenchProgress) -> Void)?
     /// Longest a cell may run (seconds); nil = no limit.
     public private(set) var deadline: Double?
     let recorder: CellRecorder
@@ -45,23 +47,13 @@ public actor Interpreter {
         self.localServer = localServer
         let recorder = CellRecorder(store: store, session: sessionID)
         self.recorder = recorder
-        let provider = OpenAICompatibleProvider(environment: environment,
-                                                localBaseURL: { try await localServer.baseURL() })
-        let anthropic = AnthropicProvider(environment: environment)
-        let gemini = GeminiProvider(environment: environment)
-        self.client = ModelClient(provider: { model in
-            switch model.preset?.wire {
-            case .openAI?: provider
-            case .anthropic?: anthropic
-            case .gemini?: gemini
-            default: UnsupportedProvider()
-            }
-        }, recorder: recorder, pricing: try Pricing.load(environment: environment), cache: store)
+        self.client = ModelClient(provider: Providers.standard(environment: environment, localServer: localServer),
+                                  recorder: recorder, pricing: try Pricing.load(environment: environment), cache: store)
     }
 
     /// Serves model calls from `source` (a recorded session) until called again with nil.
     public func setReplay(_ source: ReplaySource?) {
-        client.replay.value = source
+        client.replay = source
         recorder.deferWrites(source?.offline ?? false)
     }
 
@@ -70,7 +62,7 @@ public actor Interpreter {
         replayTiming = (cellSeconds, layerSeconds)
     }
 
-    public func setCacheMode(_ mode: CacheMode) { client.cacheMode.value = mode }
+    public func setCacheMode(_ mode: CacheMode) { client.cacheMode = mode }
 
     /// The recorded output of the next cell of a replay (nil when the replay ends).
     public func prepareReplayCell(recorded: String?) {
@@ -93,7 +85,10 @@ public actor Interpreter {
     public var names: [String] { workspace.names }
 
     /// Parses and runs one logical line. Blank lines and comments return a result with no number.
-    public func execute(_ source: String, onToken: (@Sendable (String) -> Void)? = nil) async -> CellResult {
+    public func execute(_ source: String, onToken: (@Sendable (String) -> Void)? = nil,
+                        onProgress: (@Sendable (BenchProgress) -> Void)? = nil) async -> CellResult {
+        self.onProgress = onProgress
+        defer { self.onProgress = nil }
         var trimmed = source.trimmingCharacters(in: .whitespacesAndNewlines)
         var command: Command?
         var parseError: ScriptError?
@@ -207,7 +202,7 @@ public actor Interpreter {
             return try await run(command, number: number, cell: cell, onToken: onToken)
 
         case let .fork(session, upTo):
-            if client.replay.value != nil {
+            if client.replay != nil {
                 throw ScriptError("fork is not run again during a replay — replay or show the forked session instead")
             }
             let existing: [CellRow]
@@ -228,11 +223,10 @@ public actor Interpreter {
             return result
 
         case let .bench(request):
-            return try await runBench(request, number: number, cell: cell, onToken: onToken)
+            return try await runBench(request, number: number, cell: cell)
 
         case let .results(filter):
-            let scorers = Dictionary(workspace.datasets.map { ($0.name, $0.scorer) }, uniquingKeysWith: { _, b in b })
-            return CellResult(number: number, output: try ResultsReport.render(store, dataset: filter, scorers: scorers))
+            return CellResult(number: number, output: try ResultsReport.render(store, dataset: filter))
 
         case let .compare(request, other):
             return try runCompare(request, other: other, number: number)
@@ -246,22 +240,21 @@ public actor Interpreter {
             let categories = Set(loaded.items.map(\.category)).subtracting([""]).sorted()
             return CellResult(number: number, output: "dataset \(loaded.name)\(replaced ? " (replaced)" : ""): \(loaded.items.count) items from \(spec.path) · scorer \(loaded.scorer)"
                 + (categories.isEmpty ? "" : " · \(categories.count) categor\(categories.count == 1 ? "y" : "ies"): \(categories.prefix(8).joined(separator: ", "))\(categories.count > 8 ? ", …" : "")")
-                + (Scorer.judged.contains(loaded.scorer) ? "\n(bench it with judge=MODEL\(loaded.scorer == "judge" || loaded.items.allSatisfy { $0.baseline != nil } ? "" : " and baseline=NAME"))" : ""))
+                + (loaded.scorer.isJudged ? "\n(bench it with judge=MODEL\(loaded.scorer == .judge || loaded.items.allSatisfy { $0.baseline != nil } ? "" : " and baseline=NAME"))" : ""))
 
-        case let .datasets(sliceText):
+        case let .datasets(slice):
             let root: URL
             do { root = try DatasetRegistry.root(environment: environment) } catch { throw ScriptError("\(error)") }
-            guard let sliceText else {
+            guard let slice else {
                 var rows: [[String]] = []
                 for e in DatasetRegistry.entries {
                     let n = (try? DatasetRegistry.load(e.name, root: root).items.count).map(String.init) ?? "unreadable"
-                    rows.append([e.name, n, e.scorer, e.source])
+                    rows.append([e.name, n, e.scorer.rawValue, e.source])
                 }
-                for d in workspace.datasets { rows.append([d.name, String(d.items.count), d.scorer, "yours: \(d.source)"]) }
+                for d in workspace.datasets { rows.append([d.name, String(d.items.count), d.scorer.rawValue, "yours: \(d.source)"]) }
                 return CellResult(number: number, output: Formatting.table(["dataset", "items", "scorer", "source"], rows)
                                   + "\n(provenance and licences: \(root.path)/SOURCES.md)")
             }
-            let slice = try Slice.parse(sliceText)
             let dataset: Dataset
             if let mine = workspace.dataset(slice.dataset) { dataset = mine } else {
                 do { dataset = try DatasetRegistry.load(slice.dataset, root: root) } catch { throw ScriptError("\(error)") }
@@ -354,7 +347,7 @@ public actor Interpreter {
             let run = try await ArchitectureRunner(client: client).run(arch, query: [.user(prompt)]) { measured in
                 var trace = measured
                 if let s = recordedLayers[trace.layer] { trace.seconds = s }
-                try? store.recordLayer(trace, cell: cell)
+                try? store.recordLayer(trace.stored, cell: cell)
                 if let onToken, self.streamingFlag.value {
                     onToken("layer \(trace.layer) \(trace.technique): \(trace.candidatesIn.count) → \(trace.candidatesOut.count) candidates · \(Formatting.duration(trace.seconds))\(trace.parseFailures > 0 ? " · \(trace.parseFailures) fallback(s)" : "")\n")
                 }
@@ -418,7 +411,7 @@ public actor Interpreter {
             }
             let row = try store.cell(session: sessionID, number: cell)
             return CellResult(number: number, output: SessionReport.cell(row, calls: try store.calls(cell: row.id!),
-                                                                        layers: try store.layers(cell: row.id!),
+                                                                        layers: LayerTrace.decode(try store.layers(cell: row.id!)),
                                                                         items: try store.benchItems(cell: row.id!)))
 
         case let .help(topic):
@@ -436,7 +429,7 @@ public actor Interpreter {
                 guard let mode = CacheMode(rawValue: value) else {
                     throw ScriptError("cache takes on, off or refresh — e.g. set cache off")
                 }
-                client.cacheMode.value = mode
+                client.cacheMode = mode
                 return CellResult(number: number, output: "cache = \(mode.rawValue)" + (mode == .refresh ? " (calls go to the model and replace what the cache holds)" : ""))
             case "deadline":
                 if value == "off" {

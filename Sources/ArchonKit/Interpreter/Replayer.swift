@@ -35,7 +35,7 @@ public enum Replayer {
         for cell in cells {
             try Task.checkCancellation()
             if offline {
-                let layers = try store.layers(cell: cell.id!)
+                let layers = LayerTrace.decode(try store.layers(cell: cell.id!))
                 let seconds = cell.seconds ?? cell.finishedAt.map { $0.timeIntervalSince(cell.startedAt) }
                 await interpreter.prepareReplay(cellSeconds: seconds,
                                                 layerSeconds: Dictionary(layers.map { ($0.layer, $0.seconds) }, uniquingKeysWith: { a, _ in a }))

@@ -7,10 +7,10 @@ public enum BenchTable {
     static func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
     static func rating(_ x: Double) -> String { String(format: "%.2f", x) }
     /// A score in the scorer's unit: MT-Bench ratings as points, everything else as a percentage.
-    static func format(_ x: Double, scorer: String) -> String { scorer == "judge" ? rating(x) : pct(x) }
+    static func format(_ x: Double, scorer: ScorerKind) -> String { scorer.isRating ? rating(x) : pct(x) }
 
     /// Renders the stored rows of a bench.
-    public static func render(rows allRows: [BenchItemRow], slice: Slice, scorer: String, samples: Int, baseline: String?) -> String {
+    public static func render(rows allRows: [BenchItemRow], slice: Slice, scorer: ScorerKind, samples: Int, baseline: String?) -> String {
         let judgements = Dictionary(uniqueKeysWithValues: allRows.map { ($0.itemId, Judgement.from($0.judgement)) })
         let rows = allRows.filter { judgements[$0.itemId]??.scored ?? true }
         let unscored = allRows.count - rows.count
@@ -18,8 +18,8 @@ public enum BenchTable {
             "\(slice.description): no item scored"
         } else {
             switch scorer {
-            case "judge": ratings(rows, judgements: judgements, slice: slice)
-            case "pairwise", "arena": pairwise(rows, judgements: judgements, slice: slice, arena: scorer == "arena", baseline: baseline ?? "the baseline")
+            case .judge: ratings(rows, judgements: judgements, slice: slice)
+            case .pairwise, .arena: pairwise(rows, judgements: judgements, slice: slice, arena: scorer == .arena, baseline: baseline ?? "the baseline")
             default: accuracy(rows, slice: slice, samples: samples)
             }
         }
@@ -30,41 +30,26 @@ public enum BenchTable {
             let scores = rows.map(\.score)
             let ci = Statistics.bootstrapCI(scores)
             // With every score alike the bootstrap interval collapses; the widest spread is the honest scale then.
-            let range = scorer == "judge" ? 9.0 : 1.0
+            let range = scorer.isRating ? 9.0 : 1.0
             let halfWidth = max((ci.high - ci.low) / 2, 0.5 * range / Double(rows.count).squareRoot())
-            text += "\nnote: n = \(rows.count) is small; differences under ±\(format(halfWidth, scorer: scorer))\(scorer == "judge" ? " points" : "") are not readable here"
+            text += "\nnote: n = \(rows.count) is small; differences under ±\(format(halfWidth, scorer: scorer))\(scorer.isRating ? " points" : "") are not readable here"
         }
         return text
     }
 
-    /// The headline of a stored result in numbers: n scored, the score and its interval (0–1, or 1–10
-    /// for MT-Bench ratings; nil when nothing is scored).
-    public static func headlineValues(rows allRows: [BenchItemRow], scorer: String) -> (n: Int, score: Double, low: Double, high: Double)? {
-        let rows = allRows.filter { Judgement.from($0.judgement)?.scored ?? true }
-        guard !rows.isEmpty else { return nil }
-        if scorer == "arena" {
-            let w = BradleyTerry.winRates(battles(rows), anchor: "baseline", rounds: 100)["target"] ?? (0.5, 0.5, 0.5)
-            return (rows.count, w.rate, w.low, w.high)
-        }
-        let scores = rows.map(\.score), ci = Statistics.bootstrapCI(scores)
-        return (rows.count, Statistics.mean(scores), ci.low, ci.high)
+    /// The headline of a stored result in numbers (see ``BenchSummary``).
+    public static func headlineValues(rows: [BenchItemRow], scorer: ScorerKind) -> (n: Int, score: Double, low: Double, high: Double)? {
+        BenchSummary.of(rows, scorer: scorer).map { ($0.n, $0.score, $0.low, $0.high) }
     }
 
     /// The headline as text, in the scorer's unit.
-    public static func headline(rows: [BenchItemRow], scorer: String) -> (n: Int, score: String, interval: String) {
+    public static func headline(rows: [BenchItemRow], scorer: ScorerKind) -> (n: Int, score: String, interval: String) {
         guard let h = headlineValues(rows: rows, scorer: scorer) else { return (0, "–", "–") }
         return (h.n, format(h.score, scorer: scorer), "\(format(h.low, scorer: scorer)) – \(format(h.high, scorer: scorer))")
     }
 
-    /// The judged games of pairwise rows as battles of the target against the baseline.
-    static func battles(_ rows: [BenchItemRow]) -> [Battle] {
-        rows.flatMap { Judgement.from($0.judgement)?.games ?? [] }.compactMap { g in
-            g.outcome.map { Battle(a: "target", b: "baseline", outcome: $0, weight: g.weight) }
-        }
-    }
-
     /// A table row: label, n, score and interval.
-    static func line(_ label: String, _ rows: [BenchItemRow], scorer: String) -> [String] {
+    static func line(_ label: String, _ rows: [BenchItemRow], scorer: ScorerKind) -> [String] {
         let h = headline(rows: rows, scorer: scorer)
         return [label, String(h.n), h.score, h.interval]
     }
@@ -76,7 +61,7 @@ public enum BenchTable {
     }
 
     static func accuracy(_ rows: [BenchItemRow], slice: Slice, samples: Int) -> String {
-        func line(_ label: String, _ r: [BenchItemRow]) -> [String] { BenchTable.line(label, r, scorer: "accuracy") }
+        func line(_ label: String, _ r: [BenchItemRow]) -> [String] { BenchTable.line(label, r, scorer: .math) }
         var text = Formatting.table(["slice", "n", samples > 1 ? "pass@1" : "score", "95% CI (bootstrap, 1000)"],
                                     [line(slice.description, rows)] + categoryRows(rows, line))
         if samples > 1 {
@@ -92,7 +77,7 @@ public enum BenchTable {
             let xs = r.compactMap { row in judgements[row.itemId]??.ratings.flatMap { $0.count > t ? $0[t] : nil } }
             return xs.isEmpty ? "–" : rating(Statistics.mean(xs))
         }
-        func line(_ label: String, _ r: [BenchItemRow]) -> [String] { BenchTable.line(label, r, scorer: "judge") + [turnMean(r, 0), turnMean(r, 1)] }
+        func line(_ label: String, _ r: [BenchItemRow]) -> [String] { BenchTable.line(label, r, scorer: .judge) + [turnMean(r, 0), turnMean(r, 1)] }
         return Formatting.table(["slice", "n", "score (1–10)", "95% CI (bootstrap, 1000)", "turn 1", "turn 2"],
                                 [line(slice.description, rows)] + categoryRows(rows, line))
     }
@@ -111,7 +96,7 @@ public enum BenchTable {
                 if (g[0] > 0.5) == (g[1] > 0.5) && (g[0] == 0.5) == (g[1] == 0.5) { consistent += 1 }
             }
         }
-        func line(_ label: String, _ r: [BenchItemRow]) -> [String] { BenchTable.line(label, r, scorer: arena ? "arena" : "pairwise") }
+        func line(_ label: String, _ r: [BenchItemRow]) -> [String] { BenchTable.line(label, r, scorer: arena ? .arena : .pairwise) }
         var text = Formatting.table(["slice", "n", "win rate vs \(baseline)\(arena ? " (Bradley–Terry)" : "")",
                                      "95% CI (bootstrap, \(arena ? 100 : 1000))"],
                                     [line(slice.description, rows)] + categoryRows(rows, line))

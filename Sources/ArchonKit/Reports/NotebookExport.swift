@@ -14,7 +14,7 @@ public enum NotebookExport {
     static func load(_ store: SessionStore, _ id: Int64) throws -> (SessionSummary, [Cell]) {
         let summary = try store.session(id)
         let calls = Dictionary(grouping: try store.calls(session: id), by: { $0.cellId ?? -1 })
-        let cells = try store.cells(session: id).map { Cell(row: $0, calls: calls[$0.id!] ?? [], layers: try store.layers(cell: $0.id!)) }
+        let cells = try store.cells(session: id).map { Cell(row: $0, calls: calls[$0.id!] ?? [], layers: LayerTrace.decode(try store.layers(cell: $0.id!))) }
         return (summary, cells)
     }
 

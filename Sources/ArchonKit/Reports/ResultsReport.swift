@@ -3,53 +3,52 @@
 import Foundation
 
 public enum ResultsReport {
-    /// One stored result: the bench line that wrote to it last, its dataset and scorer, and where.
+    /// One stored run with its items and the cell that evaluated it last.
     struct Entry {
-        var source: String
-        var dataset: String
-        var scorer: String
+        var run: BenchRunRow
         var rows: [BenchItemRow]
         var cell: CellRow?
+        var scorer: ScorerKind? { run.scorerKind }
     }
 
-    static func entries(_ store: SessionStore, dataset filter: String?, scorers: [String: String]) throws -> [Entry] {
-        try store.benchResults().compactMap { result in
-            let source = result.cell?.source.trimmingCharacters(in: .whitespaces) ?? "?"
-            var scorer = ""
-            var datasetName = ""
-            if case .bench(let request)? = try? Parser.parse(source), let slice = try? Slice.parse(request.slice) {
-                datasetName = slice.dataset
-                scorer = scorers[datasetName]
-                    ?? DatasetRegistry.entries.first { $0.name == datasetName }?.scorer
-                    ?? (result.rows.contains { Judgement.from($0.judgement)?.ratings != nil } ? "judge" : "")
-            }
-            if let filter, datasetName != filter { return nil }
-            return Entry(source: source, dataset: datasetName, scorer: scorer, rows: result.rows, cell: result.cell)
+    static func entries(_ store: SessionStore, dataset filter: String?) throws -> [Entry] {
+        try store.benchRuns().compactMap { run in
+            if let filter, run.dataset != filter { return nil }
+            let rows = try store.benchItems(run: run.id!)
+            guard !rows.isEmpty else { return nil }
+            return Entry(run: run, rows: rows, cell: try run.cellId.flatMap { try store.cellRow(id: $0) })
         }
     }
 
     /// The table of stored results, optionally for one dataset. `scorers` names the scorer of datasets
     /// the bundled registry does not know (a session's own `dataset` definitions).
-    public static func render(_ store: SessionStore, dataset filter: String?, scorers: [String: String] = [:]) throws -> String {
-        let rows: [[String]] = try entries(store, dataset: filter, scorers: scorers).map { e in
-            let h = BenchTable.headline(rows: e.rows, scorer: e.scorer)
+    public static func render(_ store: SessionStore, dataset filter: String?) throws -> String {
+        let rows: [[String]] = try entries(store, dataset: filter).map { e in
+            let h = e.scorer.map { BenchTable.headline(rows: e.rows, scorer: $0) } ?? (n: e.rows.count, score: "?", interval: "scorer unknown")
             let place = e.cell.map { "session \($0.sessionId), cell \($0.number)" } ?? "?"
-            return [Formatting.snippet(e.source, 64), String(h.n), h.score, h.interval, place]
+            return [Formatting.snippet(e.run.title, 64), String(h.n), h.score, h.interval, place]
         }
         guard !rows.isEmpty else {
             return filter.map { "no stored results on \($0) — bench something first, e.g. bench tiny \($0)[0:10]" }
                 ?? "no stored results yet — bench something first, e.g. bench reference math500"
         }
-        return Formatting.table(["bench (the newest cell that wrote to it)", "n", "score", "95% CI", "where"], rows)
+        return Formatting.table(["bench (what is measured)", "n", "score", "95% CI", "where"], rows)
             + "\n(judged scores in their own unit: MT-Bench 1–10, win rates in %; `compare A B SLICE` reads a difference)"
     }
 
     /// The same as a JSON array, numbers as numbers (`unit`: `fraction` 0–1, or `rating` 1–10).
     public static func json(_ store: SessionStore, dataset filter: String?) throws -> String {
-        let objects: [[String: Any]] = try entries(store, dataset: filter, scorers: [:]).map { e in
-            var o: [String: Any] = ["bench": e.source, "dataset": e.dataset, "scorer": e.scorer,
-                                    "unit": e.scorer == "judge" ? "rating" : "fraction", "stored_items": e.rows.count]
-            if let h = BenchTable.headlineValues(rows: e.rows, scorer: e.scorer) {
+        let objects: [[String: Any]] = try entries(store, dataset: filter).map { e in
+            var o: [String: Any] = ["bench": e.run.title, "dataset": e.run.dataset, "scorer": e.run.scorer ?? NSNull(),
+                                    "label": e.run.label, "target_kind": e.run.targetKind, "key": e.run.key,
+                                    "unit": e.scorer?.isRating == true ? "rating" : "fraction", "stored_items": e.rows.count]
+            let spent = e.rows.filter { $0.calls != nil }
+            if !spent.isEmpty {
+                o["calls"] = spent.compactMap(\.calls).reduce(0, +)
+                o["tokens"] = spent.map { ($0.promptTokens ?? 0) + ($0.completionTokens ?? 0) }.reduce(0, +)
+                o["cost_usd"] = spent.compactMap(\.cost).reduce(0, +)
+            }
+            if let scorer = e.scorer, let h = BenchTable.headlineValues(rows: e.rows, scorer: scorer) {
                 o["n"] = h.n
                 o["score"] = h.score
                 o["ci_low"] = h.low

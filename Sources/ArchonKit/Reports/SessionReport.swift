@@ -71,6 +71,8 @@ public enum SessionReport {
         }
     }
 
+    static func itemTokens(_ r: BenchItemRow) -> Int { (r.promptTokens ?? 0) + (r.completionTokens ?? 0) }
+
     /// A cell with its source, status, output and calls.
     public static func cell(_ cell: CellRow, calls: [CallRow], layers: [LayerTrace] = [], items: [BenchItemRow] = []) -> String {
         var head = "cell \(cell.number) · \(cell.status)"
@@ -93,8 +95,18 @@ public enum SessionReport {
         }
         if !items.isEmpty {
             text += "\nitems scored in this cell (\(items.count)):"
+            let spent = items.filter { $0.calls != nil }
+            if !spent.isEmpty {
+                let calls = spent.compactMap(\.calls).reduce(0, +), tokens = spent.map(itemTokens).reduce(0, +)
+                let cost = costText(spent.compactMap(\.cost).reduce(0, +), unpriced: spent.compactMap(\.unpricedCalls).reduce(0, +))
+                text += " \(calls) calls, \(tokens) tokens, \(cost); per item \(String(format: "%.1f", Double(calls) / Double(spent.count))) calls, \(tokens / spent.count) tokens"
+            }
             for r in items.prefix(40) {
                 text += "\n  \(r.itemId)\(r.category.isEmpty ? "" : " [\(r.category)]") · \(Formatting.number(r.score)) · \(Formatting.snippet(r.detail, 90))"
+                if let calls = r.calls {
+                    text += "\n      \(calls) call\(calls == 1 ? "" : "s") · \(itemTokens(r)) tokens · \(costText(r.cost ?? 0, unpriced: r.unpricedCalls ?? 0))"
+                        + (r.seconds.map { " · \(Formatting.duration($0))" } ?? "")
+                }
             }
             if items.count > 40 { text += "\n  … \(items.count - 40) more" }
         }

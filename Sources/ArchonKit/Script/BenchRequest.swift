@@ -4,8 +4,8 @@
 public struct BenchRequest: Sendable, Equatable {
     /// A model, an architecture or `reference`.
     public var target: String
-    /// The slice as written, e.g. `math500[0:20]`.
-    public var slice: String
+    /// Which items, e.g. `math500[0:20]`.
+    public var slice: Slice
     /// Samples per item (pass@k); models only.
     public var samples: Int = 1
     /// The model that grades answers (MT-Bench, Arena-Hard, AlpacaEval; optional for MixEval-Hard).
@@ -13,7 +13,7 @@ public struct BenchRequest: Sendable, Equatable {
     /// What pairwise judging compares against: a model or architecture that answers the same items.
     public var baseline: String?
 
-    public init(target: String, slice: String, samples: Int = 1, judge: String? = nil, baseline: String? = nil) {
+    public init(target: String, slice: Slice, samples: Int = 1, judge: String? = nil, baseline: String? = nil) {
         self.target = target
         self.slice = slice
         self.samples = samples

@@ -35,7 +35,7 @@ public enum Command: Sendable, Equatable {
     /// `fork SESSION:CELL`
     case fork(session: Int64, cell: Int)
     /// `datasets [SLICE]`
-    case datasets(slice: String?)
+    case datasets(slice: Slice?)
     /// `bench TARGET SLICE [samples=K] [judge=MODEL] [baseline=NAME]`
     case bench(BenchRequest)
     /// `results [DATASET]` — every stored bench result

@@ -72,7 +72,7 @@ public enum Parser {
             // A slice is written without spaces (math500[0:20]); its tokens are joined back.
             let rest = p.tokens[p.index...].map(\.text).joined()
             p.index = p.tokens.count
-            command = .datasets(slice: rest.isEmpty ? nil : rest)
+            command = .datasets(slice: rest.isEmpty ? nil : try Slice.parse(rest))
         case "arch": command = try parseArchitecture(&p)
         case "replay":
             let n = try p.integer("a session number, e.g. replay 3 (`sessions` lists them)")
@@ -123,7 +123,7 @@ public enum Parser {
     }
 
     /// A slice as written without spaces (`math500[0:20]`), its tokens joined back.
-    static func parseSlice(_ p: inout Cursor) throws(ScriptError) -> String {
+    static func parseSlice(_ p: inout Cursor) throws(ScriptError) -> Slice {
         guard let first = p.peek, first.kind == .word else {
             throw p.errorHere("a dataset slice, e.g. math500[0:20] (`datasets` lists them)")
         }
@@ -136,7 +136,7 @@ public enum Parser {
                 if t.isSymbol("]") { break }
             }
         }
-        return slice
+        return try Slice.parse(slice)
     }
 
     /// `samples=K judge=MODEL baseline=NAME`, each at most once.

@@ -80,6 +80,54 @@ public struct CallRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     public var cost: Double?
     public var attemptLog: String?
     public var cacheKey: String?
+    /// The benchmark item this call answered or judged, and its bench run.
+    public var itemId: String? = nil
+    public var benchRunId: Int64? = nil
+}
+
+/// One layer of an architecture as a cell recorded it: its number, technique and trace (JSON).
+public struct StoredLayer: Sendable, Equatable {
+    public var layer: Int
+    public var technique: String
+    public var trace: String
+
+    public init(layer: Int, technique: String, trace: String) {
+        (self.layer, self.technique, self.trace) = (layer, technique, trace)
+    }
+}
+
+/// What a bench measures — target, dataset, scorer and options — under one resume key, with the
+/// summary of the items stored so far.
+public struct BenchRunRow: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "benchRun"
+    public var id: Int64?
+    /// SHA-256 of what is measured: items stored under it are resumed.
+    public var key: String
+    /// How the target was named (`tiny`, `trio`, `reference`, or a generated variant's name).
+    public var label: String
+    /// `model`, `architecture`, `reference` or `recorded`.
+    public var targetKind: String
+    /// The target's full definition.
+    public var target: String
+    public var dataset: String
+    /// The scorer's name (`ScorerKind`); nil when a database written before runs were stored does not tell.
+    public var scorer: String?
+    /// The bench line without its slice: `bench tiny math500 samples=3`.
+    public var title: String
+    /// The spec as JSON: target definition, judge, baseline, samples, seed.
+    public var spec: String
+    public var createdAt: Date
+    public var updatedAt: Date
+    /// Where it was last evaluated.
+    public var sessionId: Int64?
+    public var cellId: Int64?
+    /// The summary over every stored item: n, score and its 95% interval.
+    public var n: Int = 0
+    public var score: Double?
+    public var low: Double?
+    public var high: Double?
+
+    public var scorerKind: ScorerKind? { scorer.flatMap(ScorerKind.init(rawValue:)) }
 }
 
 /// A session with its totals, as `archon sessions` lists it.

@@ -230,6 +230,43 @@ public final class SessionStore: Sendable {
             // The process running a cell, so a cell whose process died can be marked interrupted.
             try db.alter(table: "cell") { t in t.add(column: "pid", .integer) }
         }
+        m.registerMigration("v9-bench-runs") { db in
+            // What a bench measures, with its identity: one row per resume key.
+            try db.create(table: "benchRun") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("key", .text).notNull().unique()
+                t.column("label", .text).notNull()
+                t.column("targetKind", .text).notNull()
+                t.column("target", .text).notNull()
+                t.column("dataset", .text).notNull()
+                t.column("scorer", .text)
+                t.column("title", .text).notNull()
+                t.column("spec", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.column("sessionId", .integer)
+                t.column("cellId", .integer)
+                t.column("n", .integer).notNull().defaults(to: 0)
+                t.column("score", .double)
+                t.column("low", .double)
+                t.column("high", .double)
+            }
+            try db.alter(table: "benchItem") { t in
+                t.add(column: "runId", .integer).references("benchRun", onDelete: .cascade)
+                t.add(column: "calls", .integer)
+                t.add(column: "promptTokens", .integer)
+                t.add(column: "completionTokens", .integer)
+                t.add(column: "cost", .double)
+                t.add(column: "unpricedCalls", .integer)
+                t.add(column: "seconds", .double)
+            }
+            try db.alter(table: "call") { t in
+                t.add(column: "itemId", .text)
+                t.add(column: "benchRunId", .integer)
+            }
+            try db.create(index: "call_benchRun", on: "call", columns: ["benchRunId", "itemId"])
+            try LegacyBenchRuns.derive(db)
+        }
         return m
     }
 
@@ -329,7 +366,8 @@ public final class SessionStore: Sendable {
                           completionTokens: call.completionTokens, latency: call.latency, error: Secrets.redact(call.error),
                           attempts: call.attempts, layer: call.layer, technique: call.technique,
                           sampleIndex: call.sampleIndex, startedAt: call.startedAt, cached: call.cached,
-                          cost: call.cost, attemptLog: Secrets.redact(call.attemptLog), cacheKey: call.cacheKey)
+                          cost: call.cost, attemptLog: Secrets.redact(call.attemptLog), cacheKey: call.cacheKey,
+                          itemId: call.item?.item, benchRunId: call.item?.run)
         try row.insert(db)
         let id = db.lastInsertedRowID
         if call.content?.utf8.contains(0) == true || call.response?.utf8.contains(0) == true {
@@ -339,21 +377,22 @@ public final class SessionStore: Sendable {
         return id
     }
 
-    /// Writes what one layer of an architecture did in a cell (its trace as JSON).
-    public func recordLayer(_ trace: LayerTrace, cell: Int64) throws {
-        let data = try JSONEncoder().encode(trace)
+    /// Writes what one layer of an architecture did in a cell: its number, technique and trace (JSON).
+    public func recordLayer(_ layer: StoredLayer, cell: Int64) throws {
         try pool.write { db in
             try db.execute(sql: "INSERT INTO layerTrace (cellId, layer, technique, trace) VALUES (?, ?, ?, ?)",
-                           arguments: [cell, trace.layer, trace.technique, String(decoding: data, as: UTF8.self)])
+                           arguments: [cell, layer.layer, layer.technique, layer.trace])
         }
     }
 
     // MARK: Reading
 
-    public func layers(cell: Int64) throws -> [LayerTrace] {
+    /// The layers a cell recorded, in order.
+    public func layers(cell: Int64) throws -> [StoredLayer] {
         try pool.read { db in
-            try String.fetchAll(db, sql: "SELECT trace FROM layerTrace WHERE cellId = ? ORDER BY layer", arguments: [cell])
-        }.compactMap { try? JSONDecoder().decode(LayerTrace.self, from: Data($0.utf8)) }
+            try Row.fetchAll(db, sql: "SELECT layer, technique, trace FROM layerTrace WHERE cellId = ? ORDER BY layer", arguments: [cell])
+                .map { StoredLayer(layer: $0["layer"], technique: $0["technique"], trace: $0["trace"]) }
+        }
     }
 
     public func sessions() throws -> [SessionSummary] {
@@ -385,8 +424,9 @@ public final class SessionStore: Sendable {
     /// Writes an imported session in one transaction and returns its new id.
     public func importSession(header: (startedAt: Date, endedAt: Date?, kind: String, title: String?),
                               cells: [(number: Int, source: String, status: String, output: String, startedAt: Date,
-                                       finishedAt: Date?, seconds: Double?, layers: [LayerTrace])],
-                              calls: [(cell: Int?, row: CallRow)], benchItems: [(cell: Int?, row: BenchItemRow)] = []) throws -> Int64 {
+                                       finishedAt: Date?, seconds: Double?, layers: [StoredLayer])],
+                              calls: [(cell: Int?, row: CallRow, runKey: String?)], benchItems: [(cell: Int?, row: BenchItemRow)] = [],
+                              benchRuns: [BenchRunRow] = []) throws -> Int64 {
         try pool.write { db in
             try SessionRow(id: nil, startedAt: header.startedAt, endedAt: header.endedAt, kind: header.kind, title: header.title).insert(db)
             let sid = db.lastInsertedRowID
@@ -398,21 +438,35 @@ public final class SessionStore: Sendable {
                 ids[c.number] = cid
                 for l in c.layers {
                     try db.execute(sql: "INSERT INTO layerTrace (cellId, layer, technique, trace) VALUES (?, ?, ?, ?)",
-                                   arguments: [cid, l.layer, l.technique, String(decoding: try JSONEncoder().encode(l), as: UTF8.self)])
+                                   arguments: [cid, l.layer, l.technique, l.trace])
                 }
             }
-            for (cell, row) in calls {
+            // A run's `cellId` is the cell's number in the file; it becomes the new cell's id.
+            for run in benchRuns {
+                var r = run
+                r.sessionId = sid
+                r.cellId = run.cellId.flatMap { ids[Int($0)] }
+                try r.insert(db, onConflict: .ignore)
+            }
+            for (cell, row, runKey) in calls {
                 var r = row
                 r.sessionId = sid
                 r.cellId = cell.flatMap { ids[$0] }
                 try r.insert(db)
+                if let item = row.itemId, let key = runKey {
+                    try db.execute(sql: "UPDATE call SET itemId = ?, benchRunId = (SELECT id FROM benchRun WHERE key = ?) WHERE id = ?",
+                                   arguments: [item, key, db.lastInsertedRowID])
+                }
             }
             for (cell, row) in benchItems {
                 var r = row
                 r.sessionId = sid
                 r.cellId = cell.flatMap { ids[$0] }
-                try r.insert(db)
+                r.runId = try Int64.fetchOne(db, sql: "SELECT id FROM benchRun WHERE key = ?", arguments: [r.benchKey])
+                try r.insert(db, onConflict: .ignore)
             }
+            // Files written before bench runs were stored: their runs are derived from the bench lines.
+            try LegacyBenchRuns.derive(db)
             return sid
         }
     }
@@ -434,6 +488,10 @@ public final class SessionStore: Sendable {
         }
         guard let row else { throw StoreError.noSuchCell(session: session, cell: number) }
         return row
+    }
+
+    public func cellRow(id: Int64) throws -> CellRow? {
+        try pool.read { db in try CellRow.fetchOne(db, key: id) }
     }
 
     public func calls(cell: Int64) throws -> [CallRow] {
@@ -515,6 +573,16 @@ public struct BenchItemRow: Codable, Sendable, FetchableRecord, PersistableRecor
     public var detail: String
     /// What a judge said (JSON of `Judgement`); nil for scorers without a judge.
     public var judgement: String?
+    /// The bench run it belongs to.
+    public var runId: Int64? = nil
+    /// What answering and judging it cost: calls, tokens, dollars (unpriced calls counted apart) and
+    /// its wall time. Nil for items stored before this was kept.
+    public var calls: Int? = nil
+    public var promptTokens: Int? = nil
+    public var completionTokens: Int? = nil
+    public var cost: Double? = nil
+    public var unpricedCalls: Int? = nil
+    public var seconds: Double? = nil
 }
 
 extension SessionStore {
@@ -527,6 +595,48 @@ extension SessionStore {
             // One row per item: a row another process stored first is kept.
             try stored.insert(db, onConflict: .ignore)
             try db.execute(sql: "DELETE FROM benchClaim WHERE benchKey = ? AND itemId = ?", arguments: [stored.benchKey, stored.itemId])
+        }
+    }
+
+    /// The run stored under `row.key`, created from `row` when there is none; an existing run takes
+    /// `row`'s label, title, session and cell (where it was evaluated last).
+    public func openBenchRun(_ row: BenchRunRow) throws -> BenchRunRow {
+        try pool.write { db in
+            if var existing = try BenchRunRow.filter(Column("key") == row.key).fetchOne(db) {
+                (existing.label, existing.title, existing.updatedAt) = (row.label, row.title, Date())
+                (existing.sessionId, existing.cellId) = (row.sessionId, row.cellId ?? existing.cellId)
+                if existing.scorer == nil { existing.scorer = row.scorer }
+                if existing.targetKind == "unknown" { (existing.targetKind, existing.target, existing.spec) = (row.targetKind, row.target, row.spec) }
+                try existing.update(db)
+                return existing
+            }
+            var r = row
+            try r.insert(db)
+            r.id = db.lastInsertedRowID
+            return r
+        }
+    }
+
+    /// The run stored under `key`.
+    public func benchRun(key: String) throws -> BenchRunRow? {
+        try pool.read { db in try BenchRunRow.filter(Column("key") == key).fetchOne(db) }
+    }
+
+    /// Every stored run, oldest first.
+    public func benchRuns() throws -> [BenchRunRow] {
+        try pool.read { db in try BenchRunRow.order(Column("id")).fetchAll(db) }
+    }
+
+    /// The items stored in a run, in the order they finished.
+    public func benchItems(run: Int64) throws -> [BenchItemRow] {
+        try pool.read { db in try BenchItemRow.filter(Column("runId") == run).order(Column("id")).fetchAll(db) }
+    }
+
+    /// Keeps a run's summary over every stored item.
+    public func updateBenchRunSummary(_ run: Int64, _ summary: BenchSummary?) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE benchRun SET n = ?, score = ?, low = ?, high = ?, updatedAt = ? WHERE id = ?",
+                           arguments: [summary?.n ?? 0, summary?.score, summary?.low, summary?.high, Date(), run])
         }
     }
 
@@ -562,25 +672,6 @@ extension SessionStore {
         try pool.write { db in
             try db.execute(sql: "DELETE FROM benchClaim WHERE benchKey = ? AND itemId = ? AND pid = ?",
                            arguments: [key, item, Int64(getpid())])
-        }
-    }
-
-    /// Every stored bench result in the database, oldest first: the rows of each resume key and the
-    /// newest cell that wrote to it.
-    public func benchResults() throws -> [(key: String, rows: [BenchItemRow], cell: CellRow?)] {
-        try pool.read { db in
-            let all = try BenchItemRow.order(Column("id")).fetchAll(db)
-            var order: [String] = []
-            var groups: [String: [BenchItemRow]] = [:]
-            for r in all {
-                if groups[r.benchKey] == nil { order.append(r.benchKey) }
-                groups[r.benchKey, default: []].append(r)
-            }
-            return try order.map { key in
-                let rows = groups[key]!
-                let cell = try rows.compactMap(\.cellId).max().flatMap { try CellRow.fetchOne(db, key: $0) }
-                return (key, rows, cell)
-            }
         }
     }
 

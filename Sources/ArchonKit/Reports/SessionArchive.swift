@@ -4,11 +4,13 @@ import Foundation
 import GRDB
 
 /// The lossless JSONL form of a session: a header line, then one line per cell (with its layer
-/// traces), one per call and one per scored benchmark item (each tied to its cell by number). Row ids are not part of it, so a session
-/// exported, imported elsewhere and exported again gives the same lines.
+/// traces), one per bench run evaluated in it, one per call and one per scored benchmark item (each
+/// tied to its cell by number, calls and items to their run by key). Row ids are not part of it, so a
+/// session exported, imported elsewhere and exported again gives the same lines.
 public enum SessionArchive {
-    /// 2 added benchmark items; format 1 files still import.
-    public static let format = 2
+    /// 2 added benchmark items, 3 bench runs with calls and costs tied to items; older files still
+    /// import (their runs are derived from their bench lines).
+    public static let format = 3
 
     struct Header: Codable {
         var kind = "archon-session"
@@ -53,6 +55,23 @@ public enum SessionArchive {
         var cost: Double?
         var attemptLog: String?
         var cacheKey: String?
+        var itemId: String?
+        var benchRun: String?
+    }
+
+    struct BenchRunLine: Codable {
+        var kind = "benchRun"
+        var cell: Int?
+        var key: String
+        var label: String
+        var targetKind: String
+        var target: String
+        var dataset: String
+        var scorer: String?
+        var title: String
+        var spec: String
+        var createdAt: Date
+        var updatedAt: Date
     }
 
     struct BenchItemLine: Codable {
@@ -65,6 +84,12 @@ public enum SessionArchive {
         var score: Double
         var detail: String
         var judgement: String?
+        var calls: Int?
+        var promptTokens: Int?
+        var completionTokens: Int?
+        var cost: Double?
+        var unpricedCalls: Int?
+        var seconds: Double?
     }
 
     static var encoder: JSONEncoder {
@@ -86,7 +111,16 @@ public enum SessionArchive {
         for c in cells {
             lines.append(try encoder.encode(CellLine(number: c.number, source: c.source, status: c.status, output: c.output,
                                                      startedAt: c.startedAt, finishedAt: c.finishedAt, seconds: c.seconds,
-                                                     layers: try store.layers(cell: c.id!))))
+                                                     layers: LayerTrace.decode(try store.layers(cell: c.id!)))))
+        }
+        let items = try store.benchItems(session: id)
+        let runs = try store.benchRuns()
+        let runIDs = Set(items.compactMap(\.runId) + calls.compactMap(\.benchRunId))
+        let keys = Dictionary(uniqueKeysWithValues: runs.map { ($0.id!, $0.key) })
+        for r in runs where runIDs.contains(r.id!) {
+            lines.append(try encoder.encode(BenchRunLine(cell: r.cellId.flatMap { numbers[$0] }, key: r.key, label: r.label,
+                                                         targetKind: r.targetKind, target: r.target, dataset: r.dataset, scorer: r.scorer,
+                                                         title: r.title, spec: r.spec, createdAt: r.createdAt, updatedAt: r.updatedAt)))
         }
         for k in calls {
             lines.append(try encoder.encode(CallLine(
@@ -94,12 +128,15 @@ public enum SessionArchive {
                 request: k.request, response: k.response, content: k.content, promptTokens: k.promptTokens,
                 completionTokens: k.completionTokens, latency: k.latency, error: k.error, attempts: k.attempts,
                 layer: k.layer, technique: k.technique, sampleIndex: k.sampleIndex, startedAt: k.startedAt,
-                cached: k.cached, cost: k.cost, attemptLog: k.attemptLog, cacheKey: k.cacheKey)))
+                cached: k.cached, cost: k.cost, attemptLog: k.attemptLog, cacheKey: k.cacheKey,
+                itemId: k.itemId, benchRun: k.benchRunId.flatMap { keys[$0] })))
         }
-        for b in try store.benchItems(session: id) {
+        for b in items {
             lines.append(try encoder.encode(BenchItemLine(cell: b.cellId.flatMap { numbers[$0] }, benchKey: b.benchKey, itemId: b.itemId,
                                                           category: b.category, answer: b.answer, score: b.score, detail: b.detail,
-                                                          judgement: b.judgement)))
+                                                          judgement: b.judgement, calls: b.calls, promptTokens: b.promptTokens,
+                                                          completionTokens: b.completionTokens, cost: b.cost,
+                                                          unpricedCalls: b.unpricedCalls, seconds: b.seconds)))
         }
         return lines.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n") + "\n"
     }
@@ -130,6 +167,7 @@ public enum SessionArchive {
         var cells: [CellLine] = []
         var calls: [CallLine] = []
         var items: [BenchItemLine] = []
+        var runs: [BenchRunLine] = []
         for (i, line) in lines.enumerated().dropFirst() {
             let d = Data(line.utf8)
             do {
@@ -138,28 +176,38 @@ public enum SessionArchive {
                 case "cell": cells.append(try decoder.decode(CellLine.self, from: d))
                 case "call": calls.append(try decoder.decode(CallLine.self, from: d))
                 case "benchItem": items.append(try decoder.decode(BenchItemLine.self, from: d))
+                case "benchRun": runs.append(try decoder.decode(BenchRunLine.self, from: d))
                 default: throw ImportError(file: path, line: i + 1, problem: "unknown line kind '\(kind ?? "none")'")
                 }
             } catch let e as ImportError {
                 throw e
             } catch {
-                throw ImportError(file: path, line: i + 1, problem: "not a valid cell, call or benchItem line (\(error))")
+                throw ImportError(file: path, line: i + 1, problem: "not a valid cell, call, benchRun or benchItem line (\(error))")
             }
         }
         return try store.importSession(header: (header.startedAt, header.endedAt, header.sessionKind, header.title),
-                                       cells: cells.map { ($0.number, $0.source, $0.status, $0.output, $0.startedAt, $0.finishedAt, $0.seconds, $0.layers) },
+                                       cells: cells.map { ($0.number, $0.source, $0.status, $0.output, $0.startedAt, $0.finishedAt, $0.seconds, $0.layers.map(\.stored)) },
                                        calls: calls.map { k in
                                            (k.cell, CallRow(id: nil, sessionId: 0, cellId: nil, modelName: k.modelName, provider: k.provider,
                                                             model: k.model, request: k.request, response: k.response, content: k.content,
                                                             promptTokens: k.promptTokens, completionTokens: k.completionTokens,
                                                             latency: k.latency, error: k.error, attempts: k.attempts, layer: k.layer,
                                                             technique: k.technique, sampleIndex: k.sampleIndex, startedAt: k.startedAt,
-                                                            cached: k.cached, cost: k.cost, attemptLog: k.attemptLog, cacheKey: k.cacheKey))
+                                                            cached: k.cached, cost: k.cost, attemptLog: k.attemptLog, cacheKey: k.cacheKey,
+                                                            itemId: k.itemId), k.benchRun)
                                        },
                                        benchItems: items.map { b in
                                            (b.cell, BenchItemRow(id: nil, benchKey: b.benchKey, sessionId: 0, cellId: nil, itemId: b.itemId,
                                                                  category: b.category, answer: b.answer, score: b.score, detail: b.detail,
-                                                                 judgement: b.judgement))
+                                                                 judgement: b.judgement, calls: b.calls, promptTokens: b.promptTokens,
+                                                                 completionTokens: b.completionTokens, cost: b.cost,
+                                                                 unpricedCalls: b.unpricedCalls, seconds: b.seconds))
+                                       },
+                                       benchRuns: runs.map { r in
+                                           // The cell's number stands in its id until the cells are written.
+                                           BenchRunRow(id: nil, key: r.key, label: r.label, targetKind: r.targetKind, target: r.target,
+                                                       dataset: r.dataset, scorer: r.scorer, title: r.title, spec: r.spec,
+                                                       createdAt: r.createdAt, updatedAt: r.updatedAt, sessionId: nil, cellId: r.cell.map(Int64.init))
                                        })
     }
 }

@@ -11,4 +11,10 @@ public final class LockedValue<T: Sendable>: @unchecked Sendable {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
     }
+
+    /// Changes the value under the lock and returns what `body` returns.
+    @discardableResult
+    public func withLock<R>(_ body: (inout T) throws -> R) rethrows -> R {
+        try lock.withLock { try body(&stored) }
+    }
 }
