@@ -34,11 +34,18 @@ final class CacheTests: XCTestCase {
         XCTAssertTrue(try store.calls(cell: try store.cell(session: sid, number: 4).id!).allSatisfy(\.cached))
     }
 
+    /// A sampling model in-process: every request draws a new answer, so a repeated answer can only
+    /// have come from the cache.
+    static func sampling() -> ScriptedProvider {
+        ScriptedProvider { _, _ in "answer-\(UInt32.random(in: 0...UInt32.max))" }
+    }
+
     func testSampledAnswersAreServedAgainUntilTurnedOffOrRefreshed() async throws {
         let dir = TempDir()
         defer { dir.remove() }
         let store = try SessionStore(path: dir.path("c.sqlite"))
-        let i = try Interpreter(store: store, kind: "test")
+        let provider = Self.sampling()
+        let i = try Interpreter(store: store, kind: "test", providers: { _ in provider })
         _ = await i.execute("model warm = local/smollm2 temperature=1.2 max_tokens=24")
         let first = await i.execute("ask warm \"Invent a name for a cat.\"")
         let second = await i.execute("ask warm \"Invent a name for a cat.\"")
@@ -62,6 +69,7 @@ final class CacheTests: XCTestCase {
         let after = await i.execute("ask warm \"Invent a name for a cat.\"")
         XCTAssertEqual(try cachedFlags(10), [true])
         XCTAssertEqual(after.output, refreshed.output, "the newest answer is what the cache serves")
+        XCTAssertEqual(provider.requests.count, 3, "the first ask, cache off, refresh")
 
         let summary = try store.session(sid)
         XCTAssertEqual(summary.cachedCalls, 2)
@@ -73,7 +81,8 @@ final class CacheTests: XCTestCase {
         let dir = TempDir()
         defer { dir.remove() }
         let store = try SessionStore(path: dir.path("v.sqlite"))
-        let i = try Interpreter(store: store, kind: "test")
+        let provider = Self.sampling()
+        let i = try Interpreter(store: store, kind: "test", providers: { _ in provider })
         _ = await i.execute("model warm = local/smollm2 temperature=1.0 max_tokens=16")
         _ = await i.execute("model tiny = local/smollm2 temperature=0 max_tokens=16")
         _ = await i.execute("arch a = gen(warm, samples=3) | rank(tiny, top_k=1)")
@@ -89,6 +98,9 @@ final class CacheTests: XCTestCase {
         let first = LayerTrace.decode(try store.layers(cell: try store.cell(session: sid, number: 5).id!))[0].candidatesOut.map(\.text)
         let second = LayerTrace.decode(try store.layers(cell: try store.cell(session: sid, number: 6).id!))[0].candidatesOut.map(\.text)
         XCTAssertEqual(first, second, "sample k is the same k-th sample")
+        XCTAssertEqual(provider.requests.count, 3 + 1 + 1, "three samples, a ranker, a fuser")
+        XCTAssertEqual(provider.requests.filter { $0.request.sampleIndex > 0 }.map(\.request.parameters.seed), [nil, nil],
+                       "unseeded samples are told apart by their index, not a seed")
     }
 
     func testFailedCallsAreNotCached() async throws {

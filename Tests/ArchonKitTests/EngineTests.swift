@@ -185,7 +185,7 @@ final class EngineTests: XCTestCase {
         await withTaskGroup(of: Void.self) { group in
             for p in [5, 1, 3, 0, 4, 2] {
                 group.addTask {
-                    try? await gate.acquire(priority: p)
+                    try? await gate.acquire(priority: Double(p))
                     order.withLock { $0.append(p) }
                     await gate.release()
                 }

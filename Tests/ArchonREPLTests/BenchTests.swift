@@ -209,8 +209,8 @@ final class BenchTests: XCTestCase {
         XCTAssertTrue(out.contains("difference f − reference: -100.0%"), out)
         XCTAssertTrue(out.contains("error: compare needs two different targets"), out)
         // results lists what this database has measured.
-        XCTAssertNotNil(out.firstMatch(of: #/bench reference math500\[0:30\] +30 +100\.0% +100\.0% – 100\.0% +session 1, cell 3/#), out)
-        XCTAssertNotNil(out.firstMatch(of: #/bench f math500\[0:30\] +30 +0\.0% +0\.0% – 0\.0% +session 1, cell 4/#), out)
+        XCTAssertNotNil(out.firstMatch(of: #/bench reference math500 +30 +100\.0% +100\.0% – 100\.0% +session 1, cell 3/#), out)
+        XCTAssertNotNil(out.firstMatch(of: #/bench f math500 +30 +0\.0% +0\.0% – 0\.0% +session 1, cell 4/#), out)
         XCTAssertTrue(out.contains("no stored results on mt_bench — bench something first"), out)
         let shell = try archon(["results", "math500", "--db", db])
         XCTAssertEqual(shell.status, 0, shell.stderr)
@@ -218,7 +218,8 @@ final class BenchTests: XCTestCase {
         let json = try archon(["results", "--json", "--db", db])
         let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         XCTAssertEqual(list.count, 2)
-        XCTAssertEqual(list.first?["bench"] as? String, "bench reference math500[0:30]")
+        XCTAssertEqual(list.first?["bench"] as? String, "bench reference math500")
+        XCTAssertEqual(list.first?["label"] as? String, "reference")
         XCTAssertEqual(list.first?["score"] as? Double, 1)
         XCTAssertEqual(list.last?["score"] as? Double, 0)
         XCTAssertEqual(list.first?["n"] as? Int, 30)
@@ -285,5 +286,42 @@ final class BenchTests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
         XCTAssertTrue(again.stdout.contains("[2] bench tiny · mixeval scorer · \(24 - stored) scored now, \(stored) resumed · \(24 - stored) calls"), again.stdout)
         XCTAssertNotNil(again.stdout.firstMatch(of: #/mixeval_hard\[500:524\] +24 /#), again.stdout)
+    }
+
+    /// Issue 11's reproduction: a bench that failed because its dataset was not defined yet, then
+    /// rerun once it was. `results` names it by what it measures, and finds it by its dataset.
+    func testARerunBenchIsListedByWhatItMeasures() throws {
+        try (#"{"q": "What is 2+2?", "a": "4"}"# + "\n" + #"{"q": "What is 3+3?", "a": "6"}"# + "\n").write(toFile: dir.path("mine.jsonl"), atomically: true, encoding: .utf8)
+        let script = "bench reference mine\ndataset mine = \"\(dir.path("mine.jsonl"))\" prompt=q answer=a\nrerun 1\nresults\nresults mine\n"
+        let r = try archon(["--db", db], stdin: script, directory: repositoryRoot.path)
+        XCTAssertEqual(r.status, 1, "the first line fails")
+        XCTAssertTrue(r.stdout.contains("[3] bench reference · match scorer · 2 scored now"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("rerun 1 "), "results names the bench, not the line that reran it:\n" + r.stdout)
+        XCTAssertFalse(r.stdout.contains("no stored results on mine"), r.stdout)
+        let rows = r.stdout.split(separator: "\n").filter { $0.hasPrefix("bench reference mine") }
+        XCTAssertEqual(rows.count, 2, "listed by `results` and by `results mine`:\n" + r.stdout)
+        XCTAssertNotNil(rows.first?.firstMatch(of: #/bench reference mine +2 +100\.0% .* session 1, cell 3/#), r.stdout)
+    }
+
+    /// `show` of a bench cell gives each item's calls, tokens, dollars and time.
+    func testShowOfABenchCellGivesEachItemsCost() throws {
+        let server = try FakeServer()
+        defer { server.stop() }
+        try #"{"compatible/echo": {"input": 1000000, "output": 2000000}}"#.write(toFile: dir.path("prices.json"), atomically: true, encoding: .utf8)
+        let script = "model f = compatible/echo base_url=\(server.baseURL("ok"))\nbench f math500[0:3]\nshow 2\n"
+        let r = try archon(["--db", db], stdin: script, environment: ["ARCHON_PRICES": dir.path("prices.json")], directory: repositoryRoot.path)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertNotNil(r.stdout.firstMatch(of: #/items scored in this cell \(3\): 3 calls, \d+ tokens, \$[0-9.]+; per item 1\.0 calls, \d+ tokens/#), r.stdout)
+        let perItem = r.stdout.matches(of: #/\n      1 call · (\d+) tokens · \$([0-9.]+) · [0-9.]+ m?s/#)
+        XCTAssertEqual(perItem.count, 3, r.stdout)
+        // Each item's figures are its own call's: tokens and dollars at 1 and 2 dollars a token.
+        let store = try SessionStore(path: db)
+        let calls = try store.calls(session: 1)
+        for row in try store.benchItems(session: 1) {
+            let mine = calls.filter { $0.itemId == row.itemId }
+            XCTAssertEqual(mine.count, 1, row.itemId)
+            XCTAssertEqual(row.promptTokens, mine[0].promptTokens)
+            XCTAssertEqual(row.cost ?? -1, Double(mine[0].promptTokens!) + 2 * Double(mine[0].completionTokens!), accuracy: 1e-6)
+        }
     }
 }

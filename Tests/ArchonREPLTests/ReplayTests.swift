@@ -30,10 +30,21 @@ final class ReplayTests: XCTestCase {
         XCTAssertEqual(try archon(["export", "1", "--format", "jsonl", "--db", db]).stdout, text, "import → export gives the file back")
         XCTAssertEqual(try SessionStore(path: db).benchItems(session: 1).count, 4, "3 MATH500 items and 1 MT-Bench item")
         // A format-1 archive (before bench items were exported) still imports.
-        let old = text.split(separator: "\n").filter { !$0.contains(#""kind":"benchItem""#) }.joined(separator: "\n")
-            .replacingOccurrences(of: #""format":2"#, with: #""format":1"#)
+        let old = text.split(separator: "\n").filter { !$0.contains(#""kind":"benchItem""#) && !$0.contains(#""kind":"benchRun""#) }
+            .joined(separator: "\n").replacingOccurrences(of: #""format":3"#, with: #""format":1"#)
         try old.write(toFile: dir.path("old.jsonl"), atomically: true, encoding: .utf8)
         XCTAssertEqual(try archon(["import", dir.path("old.jsonl"), "--db", dir.path("old.sqlite")]).status, 0)
+        // Runs, and calls tied to items, travel with the session.
+        let runs = try SessionStore(path: db).benchRuns()
+        XCTAssertEqual(runs.map(\.title), ["bench tiny math500", "bench tiny mt_bench judge=judge"])
+        XCTAssertEqual(try SessionStore(path: db).calls(session: 1).filter { $0.itemId != nil }.count, 3 + 4, "3 MATH500 answers, MT-Bench's 2 answers and 2 judgements")
+        // The format-2 file shipped before runs were stored imports, its runs derived from its bench lines.
+        let format2 = repositoryRoot.appendingPathComponent("Tests/Fixtures/databases/tour-format2.jsonl").path
+        XCTAssertEqual(try archon(["import", format2, "--db", dir.path("f2.sqlite")]).status, 0)
+        let derived = try SessionStore(path: dir.path("f2.sqlite")).benchRuns()
+        XCTAssertEqual(derived.map(\.title), ["bench tiny math500", "bench tiny mt_bench judge=judge"])
+        XCTAssertEqual(derived.map(\.scorer), ["math", "judge"])
+        XCTAssertEqual(derived.map(\.key), runs.map(\.key), "the same identity as the runs stored today")
         let r = try withoutNetwork(["replay", "1", "--offline", "--db", db], environment: ["ARCHON_VENV": dir.path("no-venv")])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("(offline): 16 identical, 0 different"), r.stdout)

@@ -6,7 +6,7 @@ public actor AsyncSemaphore {
     private var limit: Int
     private var held = 0
     /// Waiters ordered by (priority, arrival).
-    private var waiters: [(priority: Int, id: Int, cont: CheckedContinuation<Void, Error>)] = []
+    private var waiters: [(priority: Double, id: Int, cont: CheckedContinuation<Void, Error>)] = []
     private var nextID = 0
 
     public init(limit: Int) { self.limit = max(1, limit) }
@@ -19,7 +19,7 @@ public actor AsyncSemaphore {
     }
 
     /// Takes a permit; when none is free, waits behind every waiter with a lower priority number.
-    public func acquire(priority: Int = 0) async throws {
+    public func acquire(priority: Double = 0) async throws {
         try Task.checkCancellation()
         if held < limit {
             held += 1
@@ -63,7 +63,7 @@ public actor AsyncSemaphore {
     }
 
     /// Runs `body` while holding one permit.
-    public nonisolated func withPermit<T: Sendable>(priority: Int = 0, _ body: @Sendable () async throws -> T) async throws -> T {
+    public nonisolated func withPermit<T: Sendable>(priority: Double = 0, _ body: @Sendable () async throws -> T) async throws -> T {
         try await acquire(priority: priority)
         do {
             let value = try await body()

@@ -68,20 +68,37 @@ public final class SpendTally: @unchecked Sendable {
 /// by every child task (an architecture's layers, a judge's calls).
 public struct ItemScope: Sendable {
     public var link: ItemLink
-    /// Scheduling order: an item started earlier gets a free call slot first, so items under way finish
-    /// before new ones start and results arrive in a steady stream.
-    public var priority: Int
+    /// The item's place in the order items were started.
+    public var order: Int
+    /// Calls one item makes (at most) divided by the calls allowed in flight: how many rounds of calls
+    /// apart two consecutive items are due when the slots are kept full.
+    public var spacing: Double
+    /// Layers of calls one after another in an item (an architecture's layers; 1 for a model).
+    public var depth: Int
     public var item: SpendTally
     public var run: SpendTally
 
-    public init(link: ItemLink, priority: Int, item: SpendTally = SpendTally(), run: SpendTally) {
+    public init(link: ItemLink, order: Int, spacing: Double = 1, depth: Int = 1, item: SpendTally = SpendTally(), run: SpendTally) {
         self.link = link
-        self.priority = priority
+        self.order = order
+        self.spacing = spacing
+        self.depth = depth
         self.item = item
         self.run = run
     }
 
     @TaskLocal public static var current: ItemScope?
+
+    /// When a call of this item is due (lower: sooner), for the free call slots.
+    ///
+    /// Items are due one after another, `spacing` rounds apart, so calls of items under way go before
+    /// the calls of items started later and items finish in a steady stream. An item's first layer is
+    /// due `depth − 1` rounds earlier than its later calls: it heads a chain of that many dependent
+    /// rounds, and starting it late leaves slots idle at the end while its last layers run alone. The
+    /// rule is earliest-deadline-first over those due times.
+    public func priority(layer: Int?) -> Double {
+        Double(order) * spacing - (layer == 1 ? Double(depth - 1) : 0)
+    }
 
     /// Counts a finished call for its item and run.
     func count(_ call: CallRecord) {

@@ -112,7 +112,7 @@ public final class LiveCalls: ModelCalling {
         let rate = await perModel.rateLimiter(for: model)
         let policy = RetryPolicy(maxRetries: model.retries ?? retry.maxRetries, baseDelay: retry.baseDelay, maxDelay: retry.maxDelay)
         let estimate = request.messages.map(\.content.utf8.count).reduce(0, +) / 4 + (request.parameters.maxTokens ?? 512)
-        let priority = ItemScope.current?.priority ?? 0
+        let priority = ItemScope.current?.priority(layer: call.context.layer) ?? 0
         let started = Date()
         let clock = ContinuousClock.now
         var attempts = 0

@@ -102,7 +102,7 @@ public struct Evaluator: Sendable {
         var scoring: JudgedScoring?
         if let judge = spec.judge {
             var prompts: [String: JudgePrompt] = [:]
-            if scorer == .judge {
+            if scorer.isJudged {
                 do { prompts = try JudgePrompts.mtBench(root: spec.datasetsRoot ?? DatasetRegistry.root()) } catch { throw ScriptError("\(error)") }
             }
             scoring = JudgedScoring(judge: Judge(client: client, model: judge), prompts: prompts)
@@ -164,6 +164,10 @@ public struct Evaluator: Sendable {
         // fails (a wrong key, a server that is down) stop it.
         // Another process running the same bench on this database claims the items it answers: this
         // one answers the others, then waits for those (or takes them over if that process died).
+        // Scheduling: how far apart items are due (see ItemScope.priority).
+        let slots = await client.concurrency()
+        let (perItem, depth) = spec.callsPerItem
+        let spacing = Double(perItem) / Double(max(1, slots))
         let scoreAndStore: @Sendable (BenchmarkItem, Int) async throws -> (String, Error?, Int32?) = { item, order in
             if !replaying {
                 switch try store.claimBenchItem(key: key, item: item.id) {
@@ -175,7 +179,7 @@ public struct Evaluator: Sendable {
                 case .mine: break
                 }
             }
-            let scope = ItemScope(link: ItemLink(run: runID, item: item.id), priority: order, run: runTally)
+            let scope = ItemScope(link: ItemLink(run: runID, item: item.id), order: order, spacing: spacing, depth: depth, run: runTally)
             let row: BenchItemRow
             do {
                 row = try await ItemScope.$current.withValue(scope) { try await scoreOne(item, scope.item) }
@@ -248,6 +252,17 @@ public struct Evaluator: Sendable {
 }
 
 extension BenchSpec {
+    /// Calls one item makes at most (answers, not judging) and how many layers deep they are.
+    var callsPerItem: (calls: Int, depth: Int) {
+        let turns = items.map(\.turns.count).max() ?? 1
+        switch target {
+        case let .architecture(a):
+            return (max(1, ArchitectureEstimate.callsPerLayer(a).reduce(0, +) * turns), max(1, a.layers.count))
+        case .model: return (samples * turns, 1)
+        case .reference, .recorded: return (0, 1)
+        }
+    }
+
     /// The run row this spec is stored under, last evaluated in `session` (cell `cell`).
     func runRow(session: Int64, cell: Int64?) -> BenchRunRow {
         BenchRunRow(id: nil, key: key, label: label, targetKind: target.kind, target: target.definition, dataset: dataset.name,

@@ -38,7 +38,8 @@ public actor Interpreter {
 
     public init(store: SessionStore, kind: String, title: String? = nil, streaming: Bool = false,
                 localServer: LocalModelServer = .shared,
-                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                providers: (@Sendable (ModelSpec) -> any ChatProvider)? = nil) throws {
         self.store = store
         self.sessionID = try store.openSession(kind: kind, title: title)
         self.streaming = streaming
@@ -47,7 +48,8 @@ public actor Interpreter {
         self.localServer = localServer
         let recorder = CellRecorder(store: store, session: sessionID)
         self.recorder = recorder
-        self.client = ModelClient(provider: Providers.standard(environment: environment, localServer: localServer),
+        // Providers are chosen here and only here; a caller (a test, a benchmark) may bring its own.
+        self.client = ModelClient(provider: providers ?? Providers.standard(environment: environment, localServer: localServer),
                                   recorder: recorder, pricing: try Pricing.load(environment: environment), cache: store)
     }
 
@@ -522,91 +524,3 @@ public actor Interpreter {
         return text
     }
 }
-
-/// Routes the calls of the running cell to the store.
-final class CellRecorder: CallRecorder, @unchecked Sendable {
-    let store: SessionStore
-    let session: Int64
-    private let lock = NSLock()
-    private var cell: Int64?
-    private var counts = (calls: 0, prompt: 0, completion: 0, cost: 0.0, unpriced: 0, cached: 0)
-
-    /// The part of the totals spent on judges (calls with technique "judge").
-    private var judgeCounts = (calls: 0, tokens: 0, cost: 0.0, unpriced: 0)
-
-    func resetTotals() { lock.withLock { counts = (0, 0, 0, 0, 0, 0); judgeCounts = (0, 0, 0, 0) } }
-
-    func judgeTotals() -> (calls: Int, tokens: Int, cost: Double, unpriced: Int) { lock.withLock { judgeCounts } }
-
-    /// Calls, tokens and cost recorded since the last reset.
-    func totals() -> (calls: Int, prompt: Int, completion: Int, cost: Double, unpriced: Int, cached: Int) { lock.withLock { counts } }
-
-    init(store: SessionStore, session: Int64) {
-        self.store = store
-        self.session = session
-    }
-
-    func setCell(_ id: Int64?) {
-        lock.lock()
-        cell = id
-        lock.unlock()
-    }
-
-    private var failures: [String] = []
-
-    /// The calls that could not be written since the last time this was asked.
-    func takeFailures() -> [String] {
-        lock.withLock {
-            defer { failures = [] }
-            return failures
-        }
-    }
-
-    /// Holds calls back and writes them in one transaction at `flush()` (used by offline replay,
-    /// whose calls are already safe in the recording).
-    private var deferred: [CallRecord]?
-
-    func deferWrites(_ on: Bool) { lock.withLock { deferred = on ? (deferred ?? []) : nil } }
-
-    func flush() {
-        let (pending, cell): ([CallRecord], Int64?) = lock.withLock {
-            let p = deferred ?? []
-            if deferred != nil { deferred = [] }
-            return (p, self.cell)
-        }
-        do { try store.recordCalls(pending, session: session, cell: cell) } catch {
-            lock.withLock { failures.append("\(pending.count) replayed calls: \(error)") }
-        }
-    }
-
-    func record(_ call: CallRecord) {
-        let (held, cell): (Bool, Int64?) = lock.withLock {
-            counts.calls += 1
-            counts.prompt += call.promptTokens ?? 0
-            counts.completion += call.completionTokens ?? 0
-            if call.cached {
-                counts.cached += 1
-            } else if let c = call.cost {
-                counts.cost += c
-            } else if call.error == nil {
-                counts.unpriced += 1
-            }
-            if call.technique == "judge" {
-                judgeCounts.calls += 1
-                judgeCounts.tokens += (call.promptTokens ?? 0) + (call.completionTokens ?? 0)
-                if !call.cached {
-                    if let c = call.cost { judgeCounts.cost += c } else if call.error == nil { judgeCounts.unpriced += 1 }
-                }
-            }
-            guard deferred != nil else { return (false, self.cell) }
-            deferred!.append(call)
-            return (true, self.cell)
-        }
-        if held { return }
-        // A failed write must not take the answer down with it; the cell reports it instead.
-        do { try store.recordCall(call, session: session, cell: cell) } catch {
-            lock.withLock { failures.append("\(call.modelName): \(error)") }
-        }
-    }
-}
-

@@ -322,6 +322,12 @@ public final class SessionStore: Sendable {
         try pool.write { db in try Self.insert(call, session: session, cell: cell, db) }
     }
 
+    /// Writes calls of possibly different cells in one transaction (a batch of finished calls).
+    public func recordCalls(_ calls: [(CallRecord, Int64?)], session: Int64) throws {
+        guard !calls.isEmpty else { return }
+        try pool.write { db in for (c, cell) in calls { _ = try Self.insert(c, session: session, cell: cell, db) } }
+    }
+
     /// Writes several call rows in one transaction (an offline replay's calls, at the end of a cell).
     public func recordCalls(_ calls: [CallRecord], session: Int64, cell: Int64?) throws {
         guard !calls.isEmpty else { return }
