@@ -9,11 +9,11 @@ import Foundation
 public actor Interpreter {
     public let store: SessionStore
     public nonisolated let sessionID: Int64
-    public private(set) var workspace = Workspace()
+    public internal(set) var workspace = Workspace()
     /// The number the next cell will get.
     public private(set) var nextCell = 1
     /// Whether answers are streamed to `onToken` (the REPL turns this on for terminals).
-    public private(set) var streaming: Bool
+    public internal(set) var streaming: Bool
 
     /// During a replay: the recorded duration of the next cell and of its layers, reported instead
     /// of the measured ones so that a replayed output reads exactly as the recorded one.
@@ -28,7 +28,7 @@ public actor Interpreter {
     /// Receives a bench's progress during the running cell (the REPL draws it).
     var onProgress: (@Sendable (BenchProgress) -> Void)?
     /// Longest a cell may run (seconds); nil = no limit.
-    public private(set) var deadline: Double?
+    public internal(set) var deadline: Double?
     let recorder: CellRecorder
     let environment: [String: String]
     /// `streaming`, readable from the layer callback (which runs outside the actor).
@@ -175,287 +175,47 @@ public actor Interpreter {
     func run(_ command: Command, number: Int, cell: Int64, onToken: (@Sendable (String) -> Void)?) async throws -> CellResult {
         switch command {
         case let .architecture(syntax):
-            let arch = try resolve(syntax)
-            let replaced = workspace.define(arch)
-            var text = "\(replaced ? "redefined" : "defined") architecture \(arch.name): " +
-                arch.layers.map { $0.kind?.title ?? "?" }.joined(separator: " → ") +
-                " · ≤ \(ArchitectureEstimate.callsPerLayer(arch).reduce(0, +)) calls per query"
-            if let note = ConstructionRules.finalChoice(arch) { text += "\nnote: \(note)" }
-            return CellResult(number: number, output: text)
-
+            return try defineArchitecture(syntax, number: number)
         case let .replay(session):
-            let replay = try Interpreter(store: store, kind: "replay", title: "replay of session \(session)", localServer: localServer)
-            let cells: [ReplayedCell]
-            do { cells = try await Replayer.replay(store: store, session: session, into: replay, offline: true) } catch let e as StoreError {
-                throw ScriptError("\(e)")
-            }
-            await replay.close()
-            var text = Replayer.summary(cells, from: session, as: replay.sessionID, offline: true)
-            for c in cells where !c.identical { text += "\n  cell \(c.number): " + Replayer.firstDifference(c.recorded, c.replayed.text) }
-            return CellResult(number: number, output: text)
-
+            return try await replaySession(session, number: number)
         case let .rerun(n):
-            guard n < number else {
-                throw ScriptError("there is no cell \(n) before this one — rerun takes an earlier cell (1–\(number - 1))")
-            }
-            let source = try store.cell(session: sessionID, number: n).source
-            guard let command = try Parser.parse(source) else { return CellResult(number: number) }
-            if case .rerun = command { throw ScriptError("cell \(n) is itself a rerun — rerun the cell it names") }
-            return try await run(command, number: number, cell: cell, onToken: onToken)
-
+            return try await rerunCell(n, number: number, cell: cell, onToken: onToken)
         case let .fork(session, upTo):
-            if client.replay != nil {
-                throw ScriptError("fork is not run again during a replay — replay or show the forked session instead")
-            }
-            let existing: [CellRow]
-            do { existing = try store.cells(session: session) } catch let e as StoreError { throw ScriptError("\(e)") }
-            let last = session == sessionID ? number - 1 : (existing.map(\.number).max() ?? 0)
-            guard upTo >= 1, upTo <= last else {
-                let range = last == 0 ? "no cells yet" : "cells 1–\(last)"
-                throw ScriptError("fork \(session):\(upTo) — session \(session) has \(range)\(session == sessionID ? " before this one" : ""); a fork copies cells that already ran")
-            }
-            let forked = try Interpreter(store: store, kind: "fork", title: "fork of session \(session) at cell \(upTo)", localServer: localServer)
-            let cells: [ReplayedCell]
-            do { cells = try await Replayer.replay(store: store, session: session, into: forked, offline: true, upTo: upTo) } catch let e as StoreError {
-                throw ScriptError("\(e)")
-            }
-            let failed = cells.filter { $0.replayed.status != .ok && $0.recorded.hasPrefix("error") == false }
-            var result = CellResult(number: number, output: "forked session \(session) at cell \(upTo) into session \(forked.sessionID): \(cells.count) cell(s) replayed offline\(failed.isEmpty ? "" : ", \(failed.count) did not replay cleanly"); continuing live there")
-            result.switchTo = forked
-            return result
-
+            return try await forkSession(session, upTo: upTo, number: number)
         case let .bench(request):
             return try await runBench(request, number: number, cell: cell)
-
         case let .results(filter):
-            return CellResult(number: number, output: try ResultsReport.render(store, dataset: filter))
-
+            return try listResults(filter, number: number)
         case let .compare(request, other):
             return try runCompare(request, other: other, number: number)
-
         case let .dataset(spec):
-            let loaded: Dataset
-            do { loaded = try spec.load(relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) } catch {
-                throw ScriptError("\(error)")
-            }
-            let replaced = workspace.define(loaded)
-            let categories = Set(loaded.items.map(\.category)).subtracting([""]).sorted()
-            return CellResult(number: number, output: "dataset \(loaded.name)\(replaced ? " (replaced)" : ""): \(loaded.items.count) items from \(spec.path) · scorer \(loaded.scorer)"
-                + (categories.isEmpty ? "" : " · \(categories.count) categor\(categories.count == 1 ? "y" : "ies"): \(categories.prefix(8).joined(separator: ", "))\(categories.count > 8 ? ", …" : "")")
-                + (loaded.scorer.isJudged ? "\n(bench it with judge=MODEL\(loaded.scorer == .judge || loaded.items.allSatisfy { $0.baseline != nil } ? "" : " and baseline=NAME"))" : ""))
-
+            return try defineDataset(spec, number: number)
         case let .datasets(slice):
-            let root: URL
-            do { root = try DatasetRegistry.root(environment: environment) } catch { throw ScriptError("\(error)") }
-            guard let slice else {
-                var rows: [[String]] = []
-                for e in DatasetRegistry.entries {
-                    let n = (try? DatasetRegistry.load(e.name, root: root).items.count).map(String.init) ?? "unreadable"
-                    rows.append([e.name, n, e.scorer.rawValue, e.source])
-                }
-                for d in workspace.datasets { rows.append([d.name, String(d.items.count), d.scorer.rawValue, "yours: \(d.source)"]) }
-                return CellResult(number: number, output: Formatting.table(["dataset", "items", "scorer", "source"], rows)
-                                  + "\n(provenance and licences: \(root.path)/SOURCES.md)")
-            }
-            let dataset: Dataset
-            if let mine = workspace.dataset(slice.dataset) { dataset = mine } else {
-                do { dataset = try DatasetRegistry.load(slice.dataset, root: root) } catch { throw ScriptError("\(error)") }
-            }
-            let items = try slice.apply(dataset.items)
-            var lines = ["\(slice): \(items.count) of \(dataset.items.count) items (scorer: \(dataset.scorer))"]
-            for item in items.prefix(10) {
-                lines.append("  \(item.id) [\(item.category)] \(Formatting.snippet(item.turns.first ?? "", 70))")
-            }
-            if items.count > 10 { lines.append("  … \(items.count - 10) more") }
-            return CellResult(number: number, output: lines.joined(separator: "\n"))
-
+            return try listDatasets(slice, number: number)
         case .architectures:
-            guard !workspace.architectures.isEmpty else {
-                return CellResult(number: number, output: "no architectures defined — e.g. arch rf = gen(tiny, samples=3) | rank(tiny, top_k=1)")
-            }
-            return CellResult(number: number, output: workspace.architectures.map(\.notation).joined(separator: "\n"))
-
+            return listArchitectures(number: number)
         case let .explain(topic):
-            if topic == "techniques" { return CellResult(number: number, output: TechniqueGuide.catalogue) }
-            if let a = workspace.architecture(topic) { return CellResult(number: number, output: TechniqueGuide.explain(a)) }
-            if let k = TechniqueKind.named(topic) { return CellResult(number: number, output: TechniqueGuide.explain(k)) }
-            if let m = workspace.model(topic) {
-                return CellResult(number: number, output: "\(m.name) is a model: \(m.definition) — explain takes a technique or an architecture")
-            }
-            throw ScriptError("nothing named '\(topic)' to explain" +
-                              (Suggestion.closest(to: topic, in: TechniqueKind.allNames + workspace.architectures.map(\.name) + ["techniques"])
-                                .map { " — did you mean '\($0)'?" } ?? " — try explain techniques"))
-
+            return try explain(topic, number: number)
         case let .loadArchon(path, name):
-            let imported: ArchonConfig.Imported
-            do {
-                if replayRecorded != nil, let unwritten = replayFiles[path] {
-                    imported = try ArchonConfig.parse(unwritten, file: path, name: name)
-                } else {
-                    imported = try ArchonConfig.load(path: path, name: name)
-                }
-            } catch {
-                throw ScriptError(error.description)
-            }
-            let arch = imported.architecture
-            guard Self.isName(arch.name) else {
-                throw ScriptError("\(path): its name '\(arch.name)' is not a valid name — load it with `as NAME`")
-            }
-            if workspace.model(arch.name) != nil {
-                throw ScriptError("'\(arch.name)' is already a model — load it with `as OTHER_NAME`")
-            }
-            workspace.define(arch)
-            let calls = ArchitectureEstimate.callsPerLayer(arch).reduce(0, +)
-            var lines = ["loaded \(arch.name) from \(path): \(arch.layers.count) layers (" +
-                         arch.layers.map { "\($0.kind?.title ?? "?")\($0.components.count > 1 ? " ×\($0.components.count)" : "")" }.joined(separator: " → ") +
-                         "), \(arch.models.count) model(s), ≤ \(calls) calls per query"]
-            lines += imported.warnings.map { "warning: \($0)" }
-            return CellResult(number: number, output: lines.joined(separator: "\n"))
-
+            return try loadArchon(path, name: name, number: number)
         case let .exportArchon(name, path):
-            guard let arch = workspace.architecture(name) else {
-                throw ScriptError("no architecture named '\(name)'" + Suggestion.hint(for: name, in: workspace.architectures.map(\.name)))
-            }
-            // A replay writes no files unless asked: it reports the recorded result instead.
-            if let recorded = replayRecorded, !replayWritesFiles {
-                replayFiles[path] = ArchonConfig.export(arch)
-                var r = CellResult(number: number, output: recorded)
-                r.skippedWrite = path
-                return r
-            }
-            do {
-                let url = URL(fileURLWithPath: path)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try ArchonConfig.export(arch).write(to: url)
-            } catch {
-                throw ScriptError("cannot write \(path): \(error.localizedDescription) — check the folder exists and is writable")
-            }
-            return CellResult(number: number, output: "wrote \(name) to \(path) (Archon JSON, \(arch.layers.count) layers)")
-
+            return try exportArchon(name, path: path, number: number)
         case let .model(spec):
-            let replaced = workspace.define(spec)
-            var text = "\(replaced ? "redefined" : "defined") model \(spec.name) → \(spec.reference)"
-            if let env = spec.keyEnv, (ProcessInfo.processInfo.environment[env] ?? "").isEmpty {
-                text += " (note: \(env) is not set; calls will fail until it is)"
-            }
-            return CellResult(number: number, output: text)
-
+            return defineModel(spec, number: number)
         case let .ask(target, prompt, _) where workspace.architecture(target) != nil:
-            let arch = workspace.architecture(target)!
-            recorder.resetTotals()
-            let start = ContinuousClock.now
-            let store = self.store
-            let recordedLayers = replayTiming?.layers ?? [:]
-            let run = try await ArchitectureRunner(client: client).run(arch, query: [.user(prompt)]) { measured in
-                var trace = measured
-                if let s = recordedLayers[trace.layer] { trace.seconds = s }
-                try? store.recordLayer(trace.stored, cell: cell)
-                if let onToken, self.streamingFlag.value {
-                    onToken("layer \(trace.layer) \(trace.technique): \(trace.candidatesIn.count) → \(trace.candidatesOut.count) candidates · \(Formatting.duration(trace.seconds))\(trace.parseFailures > 0 ? " · \(trace.parseFailures) fallback(s)" : "")\n")
-                }
-            }
-            let elapsed = ContinuousClock.now - start
-            let seconds = reported(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-            let t = recorder.totals()
-            var footer = "[\(number)] \(arch.name) · \(arch.layers.count) layers · \(t.calls) calls · \(t.prompt) → \(t.completion) tokens · \(SessionReport.costText(t.cost, unpriced: t.unpriced)) · \(Formatting.duration(seconds))"
-            if t.cached > 0 { footer += " · \(t.cached) from cache" }
-            if run.parseFailures > 0 { footer += " · \(run.parseFailures) parse fallback(s), see show \(number)" }
-            footer += "\nanswer: \(run.choice)"
-            var result = CellResult(number: number, output: run.answer, footer: footer)
-            result.seconds = seconds
-            return result
-
+            return try await askArchitecture(workspace.architecture(target)!, prompt: prompt, number: number, cell: cell, onToken: onToken)
         case let .ask(target, prompt, token):
-            guard let model = workspace.model(target) else {
-                let hint = Suggestion.closest(to: target, in: workspace.names).map { " — did you mean '\($0)'?" }
-                    ?? (workspace.names.isEmpty ? " — define one first, e.g. model tiny = local/smollm2"
-                                                : " — defined: \(workspace.names.joined(separator: ", "))")
-                throw ScriptError("no model named '\(target)'" + hint, source: "ask \(target) …",
-                                  start: 4, end: 4 + token.text.count)
-            }
-            let stream = streaming ? onToken : nil
-            recorder.resetTotals()
-            let start = ContinuousClock.now
-            let response = try await client.complete(model: model, messages: [.user(prompt)],
-                                                     context: CallContext(onToken: stream))
-            let elapsed = ContinuousClock.now - start
-            let seconds = reported(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-            let tokens = "\(response.promptTokens.map(String.init) ?? "?") → \(response.completionTokens.map(String.init) ?? "?") tokens"
-            let t = recorder.totals()
-            var footer = "[\(number)] \(model.name) · \(model.reference) · \(tokens) · \(SessionReport.costText(t.cost, unpriced: t.unpriced)) · \(Formatting.duration(seconds))"
-            if t.cached > 0 { footer += " · from cache" }
-            var result = CellResult(number: number, output: response.content, footer: footer, streamed: stream != nil)
-            result.seconds = seconds
-            return result
-
+            return try await askModel(target, prompt: prompt, token: token, number: number, onToken: onToken)
         case .models:
-            guard !workspace.models.isEmpty else {
-                return CellResult(number: number, output: "no models defined — e.g. model tiny = local/smollm2 temperature=0")
-            }
-            let provider = OpenAICompatibleProvider()
-            let env = ProcessInfo.processInfo.environment
-            func endpoint(_ m: ModelSpec) -> String {
-                m.preset?.wire == .openAI ? provider.endpoint(for: m) : (m.baseURL ?? m.preset?.baseURL ?? "(not callable)")
-            }
-            let rows = workspace.models.map { m -> [String] in
-                let key: String = m.keyEnv.map { (env[$0] ?? "").isEmpty ? "\($0) not set" : "\($0) set" } ?? "no key needed"
-                let params = m.definition.split(separator: " ").dropFirst(4).joined(separator: " ")
-                let price = client.pricing.price(for: m).map { "$\(Formatting.number($0.input)) / $\(Formatting.number($0.output))" } ?? "unknown"
-                return [m.name, m.reference, endpoint(m), params.isEmpty ? "-" : params, key, price]
-            }
-            return CellResult(number: number, output: Formatting.table(["name", "model", "endpoint", "parameters", "key", "USD per 1M in / out"], rows))
-
+            return listModels(number: number)
         case let .show(cell):
-            guard cell < number else {
-                throw ScriptError(cell == number ? "cell \(cell) is this command — show an earlier cell (1–\(number - 1))"
-                                                 : "there is no cell \(cell) yet — this is cell \(number)", source: "show \(cell)",
-                                  start: 5, end: 5 + String(cell).count)
-            }
-            let row = try store.cell(session: sessionID, number: cell)
-            return CellResult(number: number, output: SessionReport.cell(row, calls: try store.calls(cell: row.id!),
-                                                                        layers: LayerTrace.decode(try store.layers(cell: row.id!)),
-                                                                        items: try store.benchItems(cell: row.id!)))
-
+            return try showCell(cell, number: number)
         case let .help(topic):
             return CellResult(number: number, output: Self.help(topic))
-
         case let .set(key, value):
-            switch key {
-            case "concurrency":
-                guard let n = Int(value), n >= 1 else {
-                    throw ScriptError("concurrency takes a whole number ≥ 1, e.g. set concurrency 16")
-                }
-                await client.setConcurrency(n)
-                return CellResult(number: number, output: "concurrency = \(n)")
-            case "cache":
-                guard let mode = CacheMode(rawValue: value) else {
-                    throw ScriptError("cache takes on, off or refresh — e.g. set cache off")
-                }
-                client.cacheMode = mode
-                return CellResult(number: number, output: "cache = \(mode.rawValue)" + (mode == .refresh ? " (calls go to the model and replace what the cache holds)" : ""))
-            case "deadline":
-                if value == "off" {
-                    deadline = nil
-                    return CellResult(number: number, output: "deadline = off")
-                }
-                guard let s = Double(value), s > 0 else {
-                    throw ScriptError("deadline takes seconds above 0, or off — e.g. set deadline 120")
-                }
-                deadline = s
-                return CellResult(number: number, output: "deadline = \(Formatting.number(s)) s per cell")
-            case "stream":
-                guard value == "on" || value == "off" else { throw ScriptError("stream takes on or off") }
-                streaming = value == "on"
-                streamingFlag.value = streaming
-                return CellResult(number: number, output: "stream = \(value)")
-            default:
-                throw ScriptError("unknown setting '\(key)'" + (Suggestion.closest(to: key, in: ["cache", "concurrency", "stream", "deadline"])
-                    .map { " — did you mean '\($0)'?" } ?? " — settings: cache, concurrency, deadline, stream"))
-            }
-
+            return try await applySetting(key, value, number: number)
         case .sessions:
             return CellResult(number: number, output: SessionReport.sessions(try store.sessions()))
-
         case .exit:
             return CellResult(number: number, output: "", exit: true)
         }
