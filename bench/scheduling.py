@@ -6,7 +6,7 @@ item, 680 calls) at `set concurrency` 64, 128 and 1024, against a server that an
 after 200 ms; the bounds it is measured against; the server's own floor (a plain client sending the
 widest layer's 400 requests at once); and the per-call overhead against a 0 ms server.
 
-Run after the release build: python3 scripts/bench-scheduling.py [--binary .build/release/archon]
+Run after the release build: python3 bench/scheduling.py [--binary .build/release/archon]
 It prints figures; it asserts nothing (speed targets are benchmarks, not tests).
 """
 import argparse
