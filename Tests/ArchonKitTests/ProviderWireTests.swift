@@ -33,6 +33,31 @@ final class ProviderWireTests: XCTestCase {
 
     let conversation: [ChatMessage] = [.system("Be brief."), .user("first"), .assistant("ok"), .user("hello there")]
 
+    /// Each preset's base-URL variable points its models at another server (a box of one's own).
+    func testEveryPresetsBaseURLVariableIsHonoured() async throws {
+        let base = "http://127.0.0.1:\(Self.server.port)/ok/v1"
+        let claude = ModelSpec(name: "c", provider: "anthropic", model: "claude-3-5-sonnet-20240620")
+        let a = try await AnthropicProvider(environment: ["ANTHROPIC_API_KEY": "k", "ANTHROPIC_BASE_URL": base + "/"])
+            .complete(ChatRequest(messages: [.user("hi")]), model: claude, onToken: nil)
+        XCTAssertEqual(a.content, "echo: hi")
+        XCTAssertEqual(try last()["path"] as? String, "/ok/v1/messages")
+        let gemini = ModelSpec(name: "g", provider: "gemini", model: "gemini-1.5-pro")
+        let g = try await GeminiProvider(environment: ["GEMINI_API_KEY": "k", "GEMINI_BASE_URL": "http://127.0.0.1:\(Self.server.port)/ok/v1beta"])
+            .complete(ChatRequest(messages: [.user("hi")]), model: gemini, onToken: nil)
+        XCTAssertEqual(g.content, "echo: hi")
+        XCTAssertEqual(try last()["path"] as? String, "/ok/v1beta/models/gemini-1.5-pro:generateContent")
+        for (provider, variable) in [("together", "TOGETHER_BASE_URL"), ("groq", "GROQ_BASE_URL"), ("openrouter", "OPENROUTER_BASE_URL"),
+                                     ("deepseek", "DEEPSEEK_BASE_URL"), ("fireworks", "FIREWORKS_BASE_URL"), ("vllm", "VLLM_BASE_URL"),
+                                     ("ollama", "OLLAMA_BASE_URL"), ("llamacpp", "LLAMACPP_BASE_URL"), ("openai", "OPENAI_BASE_URL")] {
+            XCTAssertEqual(ProviderPreset.named(provider)?.baseURLEnv, variable)
+            let m = ModelSpec(name: "m", provider: provider, model: "x")
+            let r = try await OpenAICompatibleProvider(environment: [variable: base, "TOGETHER_API_KEY": "k", "GROQ_API_KEY": "k", "OPENROUTER_API_KEY": "k",
+                                                                     "DEEPSEEK_API_KEY": "k", "FIREWORKS_API_KEY": "k", "OPENAI_API_KEY": "k"])
+                .complete(ChatRequest(messages: [.user("hi \(provider)")]), model: m, onToken: nil)
+            XCTAssertEqual(r.content, "echo: hi \(provider)", provider)
+        }
+    }
+
     func testAnthropicMessagesWireFormat() async throws {
         var m = ModelSpec(name: "claude", provider: "anthropic", model: "claude-3-5-sonnet-20240620", parameters: .init(temperature: 0.2))
         m.baseURL = "http://127.0.0.1:\(Self.server.port)/ok/v1"

@@ -59,7 +59,7 @@ extension Interpreter {
         let provider = OpenAICompatibleProvider()
         let env = ProcessInfo.processInfo.environment
         func endpoint(_ m: ModelSpec) -> String {
-            m.preset?.wire == .openAI ? provider.endpoint(for: m) : (m.baseURL ?? m.preset?.baseURL ?? "(not callable)")
+            m.preset?.wire == .openAI ? provider.endpoint(for: m) : (ProviderPreset.baseURL(for: m, environment: env) ?? "(not callable)")
         }
         let rows = workspace.models.map { m -> [String] in
             let key: String = m.keyEnv.map { (env[$0] ?? "").isEmpty ? "\($0) not set" : "\($0) set" } ?? "no key needed"

@@ -15,7 +15,7 @@ public struct AnthropicProvider: ChatProvider {
         self.environment = environment
     }
 
-    public func endpoint(for model: ModelSpec) -> String { model.baseURL ?? model.preset?.baseURL ?? "" }
+    public func endpoint(for model: ModelSpec) -> String { ProviderPreset.baseURL(for: model, environment: environment) ?? "" }
 
     /// The JSON body: system messages joined into `system`, the rest as user/assistant turns.
     public static func body(_ request: ChatRequest, model: ModelSpec, stream: Bool) -> [String: Any] {

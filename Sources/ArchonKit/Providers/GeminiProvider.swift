@@ -12,7 +12,7 @@ public struct GeminiProvider: ChatProvider {
         self.environment = environment
     }
 
-    public func endpoint(for model: ModelSpec) -> String { model.baseURL ?? model.preset?.baseURL ?? "" }
+    public func endpoint(for model: ModelSpec) -> String { ProviderPreset.baseURL(for: model, environment: environment) ?? "" }
 
     public static func body(_ request: ChatRequest) -> [String: Any] {
         let system = request.messages.filter { $0.role == "system" }.map(\.content).joined(separator: "\n\n")

@@ -34,25 +34,25 @@ public struct ProviderPreset: Sendable, Equatable {
               takesGrammar: true, evaluatesPromptWhole: true),
         .init(name: "openai", wire: .openAI, baseURL: "https://api.openai.com/v1", baseURLEnv: "OPENAI_BASE_URL",
               keyEnv: "OPENAI_API_KEY", summary: "OpenAI chat completions"),
-        .init(name: "together", wire: .openAI, baseURL: "https://api.together.xyz/v1", baseURLEnv: nil,
+        .init(name: "together", wire: .openAI, baseURL: "https://api.together.xyz/v1", baseURLEnv: "TOGETHER_BASE_URL",
               keyEnv: "TOGETHER_API_KEY", summary: "Together AI (OpenAI-compatible)"),
-        .init(name: "groq", wire: .openAI, baseURL: "https://api.groq.com/openai/v1", baseURLEnv: nil,
+        .init(name: "groq", wire: .openAI, baseURL: "https://api.groq.com/openai/v1", baseURLEnv: "GROQ_BASE_URL",
               keyEnv: "GROQ_API_KEY", summary: "Groq (OpenAI-compatible)"),
-        .init(name: "openrouter", wire: .openAI, baseURL: "https://openrouter.ai/api/v1", baseURLEnv: nil,
+        .init(name: "openrouter", wire: .openAI, baseURL: "https://openrouter.ai/api/v1", baseURLEnv: "OPENROUTER_BASE_URL",
               keyEnv: "OPENROUTER_API_KEY", summary: "OpenRouter (OpenAI-compatible)"),
-        .init(name: "deepseek", wire: .openAI, baseURL: "https://api.deepseek.com/v1", baseURLEnv: nil,
+        .init(name: "deepseek", wire: .openAI, baseURL: "https://api.deepseek.com/v1", baseURLEnv: "DEEPSEEK_BASE_URL",
               keyEnv: "DEEPSEEK_API_KEY", summary: "DeepSeek (OpenAI-compatible)"),
-        .init(name: "fireworks", wire: .openAI, baseURL: "https://api.fireworks.ai/inference/v1", baseURLEnv: nil,
+        .init(name: "fireworks", wire: .openAI, baseURL: "https://api.fireworks.ai/inference/v1", baseURLEnv: "FIREWORKS_BASE_URL",
               keyEnv: "FIREWORKS_API_KEY", summary: "Fireworks (OpenAI-compatible)"),
-        .init(name: "vllm", wire: .openAI, baseURL: "http://127.0.0.1:8000/v1", baseURLEnv: nil, keyEnv: nil,
+        .init(name: "vllm", wire: .openAI, baseURL: "http://127.0.0.1:8000/v1", baseURLEnv: "VLLM_BASE_URL", keyEnv: nil,
               summary: "a vLLM server (OpenAI-compatible, no key)"),
-        .init(name: "ollama", wire: .openAI, baseURL: "http://127.0.0.1:11434/v1", baseURLEnv: nil, keyEnv: nil,
+        .init(name: "ollama", wire: .openAI, baseURL: "http://127.0.0.1:11434/v1", baseURLEnv: "OLLAMA_BASE_URL", keyEnv: nil,
               summary: "an Ollama server (OpenAI-compatible, no key)"),
-        .init(name: "llamacpp", wire: .openAI, baseURL: "http://127.0.0.1:8080/v1", baseURLEnv: nil, keyEnv: nil,
+        .init(name: "llamacpp", wire: .openAI, baseURL: "http://127.0.0.1:8080/v1", baseURLEnv: "LLAMACPP_BASE_URL", keyEnv: nil,
               summary: "a llama.cpp server (OpenAI-compatible, no key)", takesGrammar: true),
-        .init(name: "anthropic", wire: .anthropic, baseURL: "https://api.anthropic.com/v1", baseURLEnv: nil,
+        .init(name: "anthropic", wire: .anthropic, baseURL: "https://api.anthropic.com/v1", baseURLEnv: "ANTHROPIC_BASE_URL",
               keyEnv: "ANTHROPIC_API_KEY", summary: "Anthropic Messages API"),
-        .init(name: "gemini", wire: .gemini, baseURL: "https://generativelanguage.googleapis.com/v1beta", baseURLEnv: nil,
+        .init(name: "gemini", wire: .gemini, baseURL: "https://generativelanguage.googleapis.com/v1beta", baseURLEnv: "GEMINI_BASE_URL",
               keyEnv: "GEMINI_API_KEY", summary: "Google Gemini generateContent (GEMINI_API_KEY or GOOGLE_API_KEY)"),
         .init(name: "bedrock", wire: .bedrock, baseURL: nil, baseURLEnv: nil, keyEnv: nil,
               summary: "AWS Bedrock (import/export only; not callable)"),
@@ -62,4 +62,14 @@ public struct ProviderPreset: Sendable, Equatable {
     ]
 
     public static func named(_ name: String) -> ProviderPreset? { all.first { $0.name == name } }
+
+    /// Where a model's requests go: its own `base_url=`, else the preset's variable (`TOGETHER_BASE_URL`,
+    /// `ANTHROPIC_BASE_URL`, …) when set, else the preset's endpoint; no trailing slash.
+    public static func baseURL(for model: ModelSpec, environment: [String: String]) -> String? {
+        var url = model.baseURL
+        if url == nil, let env = model.preset?.baseURLEnv, let v = environment[env], !v.isEmpty { url = v }
+        url = url ?? model.preset?.baseURL
+        guard let u = url else { return nil }
+        return u.hasSuffix("/") ? String(u.dropLast()) : u
+    }
 }
