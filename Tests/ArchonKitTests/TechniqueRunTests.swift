@@ -19,7 +19,7 @@ final class TechniqueRunTests: XCTestCase {
         let r = await i.execute("ask a \"Name a fruit.\"")
         XCTAssertEqual(r.status, .ok, r.output)
         XCTAssertFalse(r.output.isEmpty)
-        XCTAssertTrue(r.footer?.hasPrefix("[4] a · 4 layers · 8 calls · ") ?? false, r.footer ?? "")
+        XCTAssertTrue(r.footer?.hasPrefix("[4] a · 4 layers · 6 calls · ") ?? false, r.footer ?? "")
 
         let sid = i.sessionID
         let cell = try store.cell(session: sid, number: 4)
@@ -29,7 +29,10 @@ final class TechniqueRunTests: XCTestCase {
         XCTAssertEqual(layers[0].candidatesOut.map(\.origin), ["gen tiny #1", "gen warm #1", "gen warm #2"])
         // Critiques stay with their candidates, through the ranker's reordering too.
         XCTAssertEqual(layers[1].candidatesOut.map(\.text), layers[0].candidatesOut.map(\.text))
-        XCTAssertTrue(layers[1].candidatesOut.allSatisfy { $0.critique != nil || layers[1].notes.contains { $0.contains("was empty") } })
+        // One critic call for the three; a critique the small model did not label with its number is noted.
+        for (i, c) in layers[1].candidatesOut.enumerated() {
+            XCTAssertTrue(c.critique != nil || layers[1].notes.contains("no critique labelled [\(i + 1)] in the reply; candidate \(i + 1) has none"), "\(layers[1].notes)")
+        }
         for kept in layers[2].candidatesOut {
             let original = try XCTUnwrap(layers[1].candidatesOut.first { $0.origin == kept.origin })
             XCTAssertEqual(kept.critique, original.critique)
@@ -40,8 +43,8 @@ final class TechniqueRunTests: XCTestCase {
         if fallbacks > 0 { XCTAssertTrue(r.footer!.contains("\(fallbacks) parse fallback(s)"), r.footer!) }
         // Every call is tied to its layer and technique.
         let calls = try store.calls(cell: cell.id!)
-        XCTAssertEqual(calls.count, 8)
-        XCTAssertEqual(Dictionary(grouping: calls, by: { $0.layer ?? 0 }).mapValues(\.count), [1: 3, 2: 3, 3: 1, 4: 1])
+        XCTAssertEqual(calls.count, 6)
+        XCTAssertEqual(Dictionary(grouping: calls, by: { $0.layer ?? 0 }).mapValues(\.count), [1: 3, 2: 1, 3: 1, 4: 1])
         XCTAssertEqual(Set(calls.filter { $0.layer == 2 }.map(\.technique)), ["critic"])
         XCTAssertEqual(calls.filter { $0.layer == 1 && $0.modelName == "warm" }.map(\.sampleIndex).sorted(), [0, 1])
         let shown = await i.execute("show 4")
@@ -94,10 +97,10 @@ final class TechniqueRunTests: XCTestCase {
         let elapsed = Date().timeIntervalSince(start)
         XCTAssertEqual(r.status, .ok, r.output)
         let stats = try server.stats()
-        XCTAssertEqual(stats.requests, 13)
+        XCTAssertEqual(stats.requests, 8, "six samples, one critic call for all six, one fuser")
         XCTAssertGreaterThanOrEqual(stats.maxInFlight, 6, "the six generator calls were in flight together")
-        // Sequential calls would take 13 × 0.3 s; three layers at once take about 3 × 0.3 s.
-        XCTAssertLessThan(elapsed, 13 * 0.3 * 0.6)
+        // Sequential calls would take 8 × 0.3 s; three layers at once take about 3 × 0.3 s.
+        XCTAssertLessThan(elapsed, 8 * 0.3 * 0.6)
     }
 
     func testConcurrencyLimitIsRespected() async throws {

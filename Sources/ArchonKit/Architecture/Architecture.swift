@@ -12,6 +12,10 @@ public struct Layer: Sendable, Equatable {
 public struct Architecture: Sendable, Equatable {
     public var name: String
     public var layers: [Layer]
+    /// Top-level keys of an imported reference file other than name and layers, kept for export.
+    public var topLevel: [String: JSONValue]?
+    /// The rules it was checked against (`load archon … rules=reference` relaxes them).
+    public var rules: RuleSet = .strict
 
     public init(name: String, layers: [Layer]) {
         self.name = name

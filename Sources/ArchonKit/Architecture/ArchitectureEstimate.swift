@@ -7,41 +7,51 @@ public enum ArchitectureEstimate {
     /// Tokens assumed for an answer when a model sets no max_tokens.
     public static let defaultAnswerTokens = 512
 
-    /// Most candidates leaving each layer.
+    /// Most candidates leaving each layer. Every instance of a layer adds its outputs (several fusers,
+    /// or generators and fusers mixed under reference rules); critics and unit-test generators pass the
+    /// candidates on untouched.
     public static func candidateBounds(_ a: Architecture) -> [Int] {
         var n = 0
         var out: [Int] = []
         for layer in a.layers {
-            let first = layer.components.first
-            switch layer.kind {
-            case .generator?, .fuser?: n = layer.components.map(\.samples).reduce(0, +)
-            case .critic?, .unitTestGenerator?, nil: break
-            case .ranker?: n = min(n, first?.topK ?? n)
-            case .verifier?: n = min(n, first?.firstK ?? n)
-            case .unitTestEvaluator?: n = min(n, first?.topK ?? first?.firstK ?? n)
-            case .majorityVote?: n = min(n, 1)
-            case .bestOfN?: n = min(n, first?.topK ?? 1)
+            let passing = layer.components.filter { $0.kind != .critic && $0.kind != .unitTestGenerator }
+            if !passing.isEmpty {
+                n = passing.map { c -> Int in
+                    switch c.kind {
+                    case .generator, .fuser: c.samples
+                    case .ranker: min(n, c.topK ?? n)
+                    case .verifier: min(n, c.firstK ?? n)
+                    // The first first_k candidates passing every test when that many do, else the top_k.
+                    case .unitTestEvaluator: min(n, max(c.firstK ?? 0, c.topK ?? n))
+                    case .majorityVote: min(n, 1)
+                    case .bestOfN: min(n, c.topK ?? 1)
+                    case .critic, .unitTestGenerator: 0
+                    }
+                }.reduce(0, +)
             }
             out.append(n)
         }
         return out
     }
 
-    /// Most model calls each layer makes for one query.
+    /// Most model calls each layer makes for one query: the sum over its instances, each as the
+    /// reference counts them (a critic makes one call for all candidates unless `per_candidate=true`;
+    /// verifiers and unit-test evaluators may stop early at `first_k`, so theirs is an upper bound).
     public static func callsPerLayer(_ a: Architecture) -> [Int] {
         var n = 0
         var out: [Int] = []
         let bounds = candidateBounds(a)
         for (i, layer) in a.layers.enumerated() {
-            let calls: Int
-            switch layer.kind {
-            case .generator?, .fuser?: calls = layer.components.map(\.samples).reduce(0, +)
-            case .critic?, .unitTestEvaluator?, .bestOfN?: calls = n
-            case .ranker?, .unitTestGenerator?: calls = 1
-            case .verifier?: calls = 2 * n
-            case .majorityVote?, nil: calls = 0
-            }
-            out.append(calls)
+            out.append(layer.components.map { c -> Int in
+                switch c.kind {
+                case .generator, .fuser: c.samples
+                case .critic: c.perCandidate ? n : c.samples
+                case .unitTestEvaluator, .bestOfN: n
+                case .ranker, .unitTestGenerator: 1
+                case .verifier: 2 * n
+                case .majorityVote: 0
+                }
+            }.reduce(0, +))
             n = bounds[i]
         }
         return out
@@ -71,7 +81,7 @@ public enum ArchitectureEstimate {
                 candidateLength = layer.components.map { answerTokens($0) }.max() ?? 0
                 critiqueLength = 0
             case .critic?:
-                tokens = n * (q + candidateLength + t)
+                tokens = c?.perCandidate == true ? n * (q + candidateLength + t) : (c?.samples ?? 1) * (q + n * candidateLength + n * t)
                 critiqueLength = t
             case .ranker?: tokens = q + n * (candidateLength + critiqueLength) + min(t, 64)
             case .verifier?: tokens = n * (2 * (q + candidateLength) + 3 * t)

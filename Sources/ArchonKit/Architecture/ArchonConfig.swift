@@ -38,15 +38,19 @@ public enum ArchonConfig {
     static let ignoredByReference: Set<String> = ["checkpoint", "ranker_batch_size", "batch_num",
                                                   "top_k_generations", "fuse_generations_count", "ranker_config", "no_system"]
 
-    /// Reads a file; `name` overrides the architecture's own name.
-    public static func load(path: String, name: String? = nil) throws(ImportError) -> Imported {
+    /// Reads a file; `name` overrides the architecture's own name. `routes` sends a model (by its name
+    /// in the file, e.g. `llm-blender/PairRM`) or a whole provider (by `model_type`, e.g. `Together_API`)
+    /// to a model of the session instead; the file's temperature and max_tokens still apply.
+    public static func load(path: String, name: String? = nil, rules: RuleSet = .strict,
+                            routes: [String: ModelSpec] = [:]) throws(ImportError) -> Imported {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImportError(file: path, problem: "cannot read the file — check the path")
         }
-        return try parse(data, file: path, name: name)
+        return try parse(data, file: path, name: name, rules: rules, routes: routes)
     }
 
-    public static func parse(_ data: Data, file: String, name: String? = nil) throws(ImportError) -> Imported {
+    public static func parse(_ data: Data, file: String, name: String? = nil, rules: RuleSet = .strict,
+                             routes: [String: ModelSpec] = [:]) throws(ImportError) -> Imported {
         let root: Any
         do { root = try JSONSerialization.jsonObject(with: data) } catch {
             let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error.localizedDescription)"
@@ -57,7 +61,7 @@ public enum ArchonConfig {
             throw ImportError(file: file, problem: "no \"layers\" list")
         }
         var warnings: [String] = []
-        for key in object.keys where key != "name" && key != "layers" { warnings.append("top-level key '\(key)' is not part of the format; ignored") }
+        for key in object.keys.sorted() where key != "name" && key != "layers" { warnings.append("top-level key '\(key)' is not part of the format; kept for export, not used") }
         let archName = name ?? (object["name"] as? String) ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         var layers: [Layer] = []
         for (i, raw) in layersJSON.enumerated() {
@@ -80,19 +84,27 @@ public enum ArchonConfig {
             }
             var components: [Component] = []
             for (j, item) in items.enumerated() {
-                components.append(try component(item, where: "layer \(n), component \(j + 1)", file: file, warnings: &warnings))
+                components.append(try component(item, where: "layer \(n), component \(j + 1)", file: file, routes: routes, warnings: &warnings))
             }
             layers.append(Layer(components))
         }
-        let arch = Architecture(name: archName, layers: layers)
+        var arch = Architecture(name: archName, layers: layers)
+        arch.topLevel = object.filter { $0.key != "layers" && $0.key != "name" }.mapValues(JSONValue.init(any:))
+        arch.rules = rules
+        let unused = Set(routes.keys).subtracting(layersJSON.flatMap { raw -> [String] in
+            let comps = (raw as? [[String: Any]]) ?? ((raw as? [String: Any])?["models"] as? [[String: Any]]) ?? [raw as? [String: Any] ?? [:]]
+            return comps.flatMap { [$0["model"] as? String, $0["model_type"] as? String].compactMap { $0 } }
+        })
+        for key in unused.sorted() { warnings.append("route \(key)=\(routes[key]!.name): no component has that model or model_type") }
         let violations = ConstructionRules.violations(arch)
         if !violations.isEmpty {
-            throw ImportError(file: file, problem: "breaks the construction rules: " + violations.joined(separator: "; "))
+            throw ImportError(file: file, problem: "breaks the construction rules: " + violations.joined(separator: "; ")
+                              + (rules == .strict ? " (load it with rules=reference to run it as the reference does)" : ""))
         }
         return Imported(architecture: arch, warnings: warnings)
     }
 
-    static func component(_ d: [String: Any], where place: String, file: String,
+    static func component(_ d: [String: Any], where place: String, file: String, routes: [String: ModelSpec] = [:],
                           warnings: inout [String]) throws(ImportError) -> Component {
         guard let typeName = d["type"] as? String else { throw ImportError(file: file, problem: "\(place) has no \"type\"") }
         guard let kind = TechniqueKind(rawValue: typeName) else {
@@ -101,17 +113,29 @@ public enum ArchonConfig {
         }
         for key in d.keys.sorted() where !knownKeys.contains(key) {
             if ignoredByReference.contains(key) {
-                warnings.append("\(place): '\(key)' was ignored by the reference implementation; ignored here too")
+                warnings.append("\(place): '\(key)' was ignored by the reference implementation; not used here either (kept for export)")
             } else {
-                warnings.append("\(place): unknown key '\(key)'" + (Suggestion.closest(to: key, in: knownKeys).map { " — did you mean '\($0)'? (ignored)" } ?? " (ignored)"))
+                warnings.append("\(place): unknown key '\(key)'" + (Suggestion.closest(to: key, in: knownKeys).map { " — did you mean '\($0)'? (not used; kept for export)" } ?? " (not used; kept for export)"))
             }
         }
         var model: ModelSpec?
         if kind.needsModel {
             guard let id = d["model"] as? String, !id.isEmpty else { throw ImportError(file: file, problem: "\(place) has no \"model\"") }
             let type = d["model_type"] as? String ?? "Together_API"
+            if let routed = routes[id] ?? routes[type] {
+                var spec = routed
+                var c = Component(kind: kind, model: nil)
+                if let t = number(d["temperature"]) { spec.parameters.temperature = t; c.overrides["temperature"] = Formatting.number(t) }
+                if let m = number(d["max_tokens"]) { spec.parameters.maxTokens = Int(m); c.overrides["max_tokens"] = String(Int(m)) }
+                c.model = spec
+                c.route = routes[id] != nil ? id : type
+                if type.isEmpty || kind == .ranker && id.lowercased().contains("pairrm") {
+                    warnings.append("\(place): '\(id)' is a reward model; routed to \(routed.name), it ranks with the LLM ranker's prompt")
+                }
+                return try settings(of: c, d, place: place, file: file, warnings: &warnings)
+            }
             if type.isEmpty {
-                throw ImportError(file: file, problem: "\(place): empty model_type for '\(id)' — set one of \(modelTypes.keys.sorted().joined(separator: ", ")) (reward models such as PairRM are not supported)")
+                throw ImportError(file: file, problem: "\(place): empty model_type for '\(id)' (a reward model such as PairRM) — route it to a model of yours: load archon \"…\" as NAME route \(id)=MODEL")
             }
             if d["model_type"] == nil { warnings.append("\(place): no model_type; assumed Together_API") }
             guard let provider = modelTypes[type] else {
@@ -134,7 +158,14 @@ public enum ArchonConfig {
             }
             model = spec
         }
-        var c = Component(kind: kind, model: model)
+        return try settings(of: Component(kind: kind, model: model), d, place: place, file: file, warnings: &warnings)
+    }
+
+    /// The technique settings of a component's JSON, and the JSON kept as its source.
+    static func settings(of component: Component, _ d: [String: Any], place: String, file: String,
+                         warnings: inout [String]) throws(ImportError) -> Component {
+        var c = component
+        let kind = c.kind
         func int(_ key: String) throws(ImportError) -> Int? {
             guard let v = d[key] else { return nil }
             guard let n = number(v), n >= 1, n == n.rounded() else {
@@ -150,7 +181,7 @@ public enum ArchonConfig {
         c.firstK = try int("first_k")
         // The reference's older spelling: `first_pass: true` without first_k means first_k = 1.
         if c.firstK == nil, bool(d["first_pass"]) == true { c.firstK = 1 }
-        c.unitTestCap = try int("unit_test_cap") ?? 5
+        c.unitTestCap = try int("unit_test_cap")
         for key in ["use_critiques", "length_control", "remove_unit_tests_from_prompt"] where d[key] != nil && bool(d[key]) == nil {
             throw ImportError(file: file, problem: "\(place): \(key) must be true or false, not \(d[key]!)")
         }
@@ -161,6 +192,7 @@ public enum ArchonConfig {
             warnings.append("\(place): top_k on a generator has no effect (it was ignored by the reference too)")
             c.topK = nil
         }
+        c.source = d.mapValues(JSONValue.init(any:))
         return c
     }
 
@@ -181,28 +213,69 @@ public enum ArchonConfig {
     }
 
     /// The architecture in the reference format (pretty-printed, keys sorted).
+    ///
+    /// An imported component is written back as it was read — every key, known or not, with its value
+    /// — with only what differs from it now laid over it; nothing is added that would change what the
+    /// reference does with the file. A component written in the language gets the keys the reference
+    /// reads (`samples` for every technique that reads it, without a default).
     public static func export(_ a: Architecture) -> Data {
         let layers: [[[String: Any]]] = a.layers.map { layer in
             layer.components.map { c in
-                var d: [String: Any] = ["type": c.kind.jsonName]
-                if let m = c.model {
-                    d["model"] = m.model
-                    d["model_type"] = modelType(for: m.provider)
-                    if let t = m.parameters.temperature { d["temperature"] = t }
-                    if let t = m.parameters.maxTokens { d["max_tokens"] = t }
-                    if let b = m.baseURL { d["base_url"] = b }
+                var d: [String: Any] = c.source?.mapValues(\.any) ?? [:]
+                let imported = c.source != nil
+                /// Sets `key` when the file had it, or when the value is not what an absent key means.
+                func put(_ key: String, _ value: Any?, absent: Any? = nil) {
+                    guard let value else { return }
+                    if let had = d[key] {
+                        if !same(had, value) { d[key] = value }
+                    } else if !imported || !same(value, absent) {
+                        d[key] = value
+                    }
                 }
-                if c.kind == .generator || c.kind == .fuser { d["samples"] = c.samples }
-                if let k = c.topK { d["top_k"] = k }
-                if let k = c.firstK { d["first_k"] = k }
-                if c.kind == .ranker || c.kind == .fuser { d["use_critiques"] = c.useCritiques }
-                if c.kind == .fuser { d["length_control"] = c.lengthControl }
-                if c.kind == .unitTestGenerator { d["unit_test_cap"] = c.unitTestCap }
-                if c.kind == .unitTestEvaluator { d["remove_unit_tests_from_prompt"] = c.removeUnitTests }
+                d["type"] = c.kind.jsonName
+                if let m = c.model, c.route == nil {
+                    if !imported || (d["model"] as? String) != m.model { d["model"] = m.model }
+                    let type = modelType(for: m.provider)
+                    if let had = d["model_type"] as? String, modelTypes[had] == m.provider {} else { d["model_type"] = type }
+                    put("temperature", m.parameters.temperature)
+                    put("max_tokens", m.parameters.maxTokens)
+                    put("base_url", m.baseURL)
+                } else if let m = c.model {
+                    put("temperature", m.parameters.temperature)
+                    put("max_tokens", m.parameters.maxTokens)
+                }
+                // The reference reads `samples` with no default for these; 1 is what an absent key means elsewhere.
+                let needsSamples: Set<TechniqueKind> = [.critic, .verifier, .unitTestGenerator, .unitTestEvaluator]
+                if needsSamples.contains(c.kind) {
+                    if let had = d["samples"], same(had, c.samples) {} else { d["samples"] = c.samples }
+                }
+                else if c.kind == .generator || c.kind == .fuser { put("samples", c.samples, absent: 1) }
+                put("top_k", c.topK)
+                if c.kind == .verifier || c.kind == .unitTestEvaluator {
+                    // `first_pass: true` is the reference's spelling of first_k = 1: kept as written.
+                    if bool(d["first_pass"]) == true, c.firstK == 1, d["first_k"] == nil {} else { put("first_k", c.firstK) }
+                }
+                if c.kind == .ranker || c.kind == .fuser { put("use_critiques", c.useCritiques, absent: true) }
+                if c.kind == .fuser { put("length_control", c.lengthControl, absent: false) }
+                if c.kind == .unitTestGenerator { put("unit_test_cap", c.unitTestCap) }
+                if c.kind == .unitTestEvaluator { put("remove_unit_tests_from_prompt", c.removeUnitTests, absent: false) }
+                if c.kind == .critic { put("per_candidate", c.perCandidate, absent: false) }
                 return d
             }
         }
-        let object: [String: Any] = ["name": a.name, "layers": layers]
+        var object: [String: Any] = a.topLevel?.mapValues(\.any) ?? [:]
+        object["name"] = a.name
+        object["layers"] = layers
         return (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+
+    /// Whether two JSON values are the same (numbers by value: 0 and 0.0 are one; a missing default
+    /// is never the same).
+    public static func same(_ a: Any, _ b: Any?) -> Bool {
+        guard let b else { return false }
+        switch (JSONValue(any: a), JSONValue(any: b)) {
+        case let (.int(x), .double(y)), let (.double(y), .int(x)): return Double(x) == y
+        case let (x, y): return x == y
+        }
     }
 }

@@ -18,8 +18,16 @@ public struct Component: Sendable, Equatable {
     public var useCritiques: Bool = true
     /// Fuser: no output longer than the longest candidate.
     public var lengthControl: Bool = false
-    /// Unit-test generator: most tests to write.
-    public var unitTestCap: Int = 5
+    /// Unit-test generator: most tests to write (nil: as many as the model writes, as the reference).
+    public var unitTestCap: Int?
+    /// Critic: one call per candidate instead of the reference's one call that critiques them all.
+    public var perCandidate: Bool = false
+    /// The reference JSON object this component was imported from, every key as written: export
+    /// writes it back, with only the settings changed since laid over it.
+    public var source: [String: JSONValue]?
+    /// The `route` key (a model name or model_type of the file) that sent this component to a model of
+    /// the session; export keeps the file's own model.
+    public var route: String?
     /// Unit-test evaluator: drop the unit tests from the state after judging.
     public var removeUnitTests: Bool = false
 
@@ -37,7 +45,8 @@ public struct Component: Sendable, Equatable {
         ("first_k", "stop after this many pass (verifier, unit-test evaluator)"),
         ("use_critiques", "true/false: read critiques when present (ranker, fuser)"),
         ("length_control", "true/false: fused answer no longer than the longest candidate"),
-        ("unit_test_cap", "most unit tests to write"),
+        ("unit_test_cap", "most unit tests to write (default: as many as the model writes)"),
+        ("per_candidate", "true/false: the critic makes one call per candidate (default: one call for all)"),
         ("remove_unit_tests", "true/false: drop the tests from later prompts"),
     ]
 
@@ -63,6 +72,9 @@ public struct Component: Sendable, Equatable {
         case "use_critiques": useCritiques = try bool()
         case "length_control": lengthControl = try bool()
         case "unit_test_cap": unitTestCap = try int(1)
+        case "per_candidate":
+            guard kind == .critic else { throw .badValue(key, value, "a critic (per_candidate applies to crit(…) only)") }
+            perCandidate = try bool()
         case "remove_unit_tests", "remove_unit_tests_from_prompt": removeUnitTests = try bool()
         case "temperature", "max_tokens":
             guard model != nil else { throw .badValue(key, value, "a model to apply to") }
@@ -95,7 +107,8 @@ public struct Component: Sendable, Equatable {
         if let k = firstK { args.append("first_k=\(k)") }
         if !useCritiques { args.append("use_critiques=false") }
         if lengthControl { args.append("length_control=true") }
-        if kind == .unitTestGenerator, unitTestCap != 5 { args.append("unit_test_cap=\(unitTestCap)") }
+        if kind == .unitTestGenerator, let cap = unitTestCap { args.append("unit_test_cap=\(cap)") }
+        if perCandidate { args.append("per_candidate=true") }
         if removeUnitTests { args.append("remove_unit_tests=true") }
         for key in ["temperature", "max_tokens"] { if let v = overrides[key] { args.append("\(key)=\(v)") } }
         return "\(kind.shortName)(\(args.joined(separator: ", ")))"
@@ -107,6 +120,7 @@ public struct Component: Sendable, Equatable {
         a.model?.name = ""
         b.model?.name = ""
         (a.overrides, b.overrides) = ([:], [:])
+        (a.source, b.source, a.route, b.route) = (nil, nil, nil, nil)
         return a == b
     }
 }

@@ -5,6 +5,15 @@
 /// One widening of the rules as the issue states them, taken from the paper's own configurations:
 /// a unit-test generator may come *first* ("tests first"), before the generator layer; its tests
 /// then serve any later layer (an evaluator, or a fuser that reads them).
+/// Which rules an architecture is held to.
+public enum RuleSet: String, Sendable, CaseIterable {
+    /// The paper's construction rules (the default): refused architectures get an error naming the fix.
+    case strict
+    /// What the reference implementation runs: layers may mix generators with fusers, and generators may
+    /// follow generators (they answer the query again and their answers replace the candidates).
+    case reference
+}
+
 public enum ConstructionRules {
     /// Every rule the architecture breaks, each as a message that names the layer and the fix.
     public static func violations(_ a: Architecture) -> [String] {
@@ -17,7 +26,8 @@ public enum ConstructionRules {
                 continue
             }
             let kinds = Set(layer.components.map(\.kind))
-            if kinds.count > 1 {
+            let lenient = a.rules == .reference
+            if kinds.count > 1, !(lenient && kinds.isSubset(of: [.generator, .fuser])) {
                 out.append("layer \(n) mixes \(kinds.map(\.title).sorted().joined(separator: " and ")) — one technique type per layer; split it into layers")
                 continue
             }
@@ -26,10 +36,10 @@ public enum ConstructionRules {
             if i == 0, kind != .generator, !(kind == .unitTestGenerator && a.layers.count > 1 && a.layers[1].kind == .generator) {
                 out.append("layer 1 is a \(kind.title) layer — the first layer must hold the generators (or write unit tests, followed by the generators)")
             }
-            if i != generatorLayer, kind == .generator {
+            if i != generatorLayer, kinds.contains(.generator), !lenient {
                 out.append("layer \(n) holds generators — generators belong in the first layer only (the second after a tests-first layer)")
             }
-            if kind.singleInstance, layer.components.count > 1 {
+            if kind.singleInstance, layer.components.count > 1, !lenient {
                 out.append("layer \(n) holds \(layer.components.count) \(kind.title)s — a \(kind.title) layer holds a single instance")
             }
             if kind == .unitTestGenerator, i > 0 {
@@ -52,5 +62,22 @@ public enum ConstructionRules {
     public static func finalChoice(_ a: Architecture) -> String? {
         let upper = ArchitectureEstimate.candidateBounds(a).last ?? 0
         return upper > 1 ? "the last layer may leave up to \(upper) candidates: the final answer is the first (deterministic)" : nil
+    }
+
+    /// What runs differently from the strict rules in an architecture loaded with `rules=reference`.
+    public static func referenceBehaviour(_ a: Architecture) -> [String] {
+        guard a.rules == .reference else { return [] }
+        var notes: [String] = []
+        for (i, layer) in a.layers.enumerated() {
+            let kinds = Set(layer.components.map(\.kind))
+            if kinds.count > 1 {
+                notes.append("layer \(i + 1) mixes \(kinds.map(\.title).sorted().joined(separator: " and ")): each component adds its outputs to the layer's candidates, in order (generators answer the query, fusers fuse the candidates they were given)")
+            } else if kinds == [.generator], a.layers[..<i].contains(where: { $0.components.contains { $0.kind == .generator } }) {
+                notes.append("layer \(i + 1) holds generators after a generator layer: they answer the query again and their answers replace the candidates")
+            } else if let k = kinds.first, k.singleInstance, layer.components.count > 1 {
+                notes.append("layer \(i + 1) holds \(layer.components.count) \(k.title)s: each adds its outputs to the layer's candidates, in order")
+            }
+        }
+        return notes
     }
 }

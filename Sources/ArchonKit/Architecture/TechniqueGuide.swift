@@ -22,8 +22,8 @@ public enum TechniqueGuide {
                   calls: "`samples` calls per fuser instance, all at once", template: Fuser.template)
         case .critic:
             Entry(what: "Writes a strengths/weaknesses critique of every candidate, for a later ranker or fuser.",
-                  io: "in: candidates · out: the same candidates, each with its critique (aligned by construction)",
-                  calls: "one call per candidate, all at once", template: Critic.template)
+                  io: "in: candidates · out: the same candidates, each with the critique labelled with its number (a missing one is noted)",
+                  calls: "one call (per sample) that critiques every candidate, as the reference; per_candidate=true: one call per candidate, all at once", template: Critic.template)
         case .ranker:
             Entry(what: "Orders the candidates from best to worst and keeps the top k.",
                   io: "in: candidates (+ critiques) · out: the top_k candidates, critiques still attached",
@@ -86,6 +86,7 @@ public enum TechniqueGuide {
             lines.append("  layer \(i + 1)  \(Formatting.pad(kind + count, 20)) \(Formatting.pad(notation[i], width))  → ≤ \(bounds[i]) candidate\(bounds[i] == 1 ? "" : "s") · \(calls[i]) call\(calls[i] == 1 ? "" : "s") · ≈ \(tokens[i]) tokens")
             if i < a.layers.count - 1 { lines.append("     │") }
         }
+        for note in ConstructionRules.referenceBehaviour(a) { lines.append("rules=reference: " + note) }
         lines.append(ConstructionRules.finalChoice(a) ?? "final answer: the single remaining candidate")
         let models = a.models.map { "\($0.name) (\($0.reference))" }
         if !models.isEmpty { lines.append("models: " + models.joined(separator: ", ")) }

@@ -88,16 +88,20 @@ public struct ArchitectureRunner: Sendable {
         }
     }
 
-    /// Combines the outputs of a layer's instances: generators and fusers contribute their
-    /// candidates in instance order; single-instance layers pass their one outcome on.
+    /// Combines the outputs of a layer's instances, in instance order. A generator's outputs are its
+    /// new answers to the query — after an earlier generator layer (reference rules) they replace the
+    /// candidates it was given, as in the reference; every other technique's outputs are the
+    /// candidates it passes on. A single-instance layer passes its one outcome on.
     static func merge(_ layer: Layer, input: CandidateState, outcomes: [TechniqueOutcome]) -> CandidateState {
-        guard outcomes.count > 1 else { return outcomes.first?.state ?? input }
-        switch layer.kind {
-        case .generator?:
-            return CandidateState(query: input.query, candidates: input.candidates + outcomes.flatMap { $0.state.candidates.dropFirst(input.candidates.count) },
-                                  unitTests: input.unitTests)
-        default:
-            return CandidateState(query: input.query, candidates: outcomes.flatMap(\.state.candidates), unitTests: outcomes[0].state.unitTests)
+        func produced(_ k: Int) -> [Candidate] {
+            let c = outcomes[k].state.candidates
+            return layer.components[k].kind == .generator ? Array(c.dropFirst(input.candidates.count)) : c
         }
+        guard outcomes.count > 1 else {
+            guard var only = outcomes.first?.state else { return input }
+            if layer.components[0].kind == .generator { only.candidates = produced(0) }
+            return only
+        }
+        return CandidateState(query: input.query, candidates: outcomes.indices.flatMap(produced), unitTests: outcomes[0].state.unitTests)
     }
 }

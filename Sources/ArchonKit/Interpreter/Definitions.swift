@@ -25,13 +25,21 @@ extension Interpreter {
             + (loaded.scorer.isJudged ? "\n(bench it with judge=MODEL\(loaded.scorer == .judge || loaded.items.allSatisfy { $0.baseline != nil } ? "" : " and baseline=NAME"))" : ""))
     }
 
-    func loadArchon(_ path: String, name: String?, number: Int) throws -> CellResult {
+    func loadArchon(_ path: String, name: String?, options: LoadOptions, number: Int) throws -> CellResult {
+        var routes: [String: ModelSpec] = [:]
+        for r in options.routes {
+            guard let m = workspace.model(r.to) else {
+                throw ScriptError("route \(r.from)=\(r.to): no model named '\(r.to)'" + (Suggestion.closest(to: r.to, in: workspace.models.map(\.name))
+                    .map { " — did you mean '\($0)'?" } ?? " — define it first, e.g. model \(r.to) = local/smollm2"))
+            }
+            routes[r.from] = m
+        }
         let imported: ArchonConfig.Imported
         do {
             if replayRecorded != nil, let unwritten = replayFiles[path] {
-                imported = try ArchonConfig.parse(unwritten, file: path, name: name)
+                imported = try ArchonConfig.parse(unwritten, file: path, name: name, rules: options.rules, routes: routes)
             } else {
-                imported = try ArchonConfig.load(path: path, name: name)
+                imported = try ArchonConfig.load(path: path, name: name, rules: options.rules, routes: routes)
             }
         } catch {
             throw ScriptError(error.description)
@@ -49,6 +57,7 @@ extension Interpreter {
                      arch.layers.map { "\($0.kind?.title ?? "?")\($0.components.count > 1 ? " ×\($0.components.count)" : "")" }.joined(separator: " → ") +
                      "), \(arch.models.count) model(s), ≤ \(calls) calls per query"]
         lines += imported.warnings.map { "warning: \($0)" }
+        lines += ConstructionRules.referenceBehaviour(arch).map { "rules=reference: \($0)" }
         return CellResult(number: number, output: lines.joined(separator: "\n"))
     }
 

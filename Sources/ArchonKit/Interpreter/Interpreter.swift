@@ -196,8 +196,8 @@ public actor Interpreter {
             return listArchitectures(number: number)
         case let .explain(topic):
             return try explain(topic, number: number)
-        case let .loadArchon(path, name):
-            return try loadArchon(path, name: name, number: number)
+        case let .loadArchon(path, name, options):
+            return try loadArchon(path, name: name, options: options, number: number)
         case let .exportArchon(name, path):
             return try exportArchon(name, path: path, number: number)
         case let .model(spec):

@@ -25,7 +25,7 @@ public enum Command: Sendable, Equatable {
     /// `explain TECHNIQUE|ARCH|techniques`
     case explain(topic: String)
     /// `load archon "FILE" [as NAME]`
-    case loadArchon(path: String, name: String?)
+    case loadArchon(path: String, name: String?, options: LoadOptions = LoadOptions())
     /// `export archon NAME "FILE"`
     case exportArchon(name: String, path: String)
     /// `replay SESSION` (offline, into a new session)
@@ -70,5 +70,23 @@ public enum Command: Sendable, Equatable {
         case .compare: "compare"
         case .results: "results"
         }
+    }
+}
+
+/// How `load archon` reads a file: which rules it is held to, and which models go where.
+public struct LoadOptions: Sendable, Equatable {
+    public var rules: RuleSet = .strict
+    /// `route KEY=MODEL, …`: a model name or `model_type` of the file, and the session's model it goes to.
+    public var routes: [Route] = []
+
+    public struct Route: Sendable, Equatable {
+        public var from: String
+        public var to: String
+        public init(from: String, to: String) { (self.from, self.to) = (from, to) }
+    }
+
+    public init(rules: RuleSet = .strict, routes: [Route] = []) {
+        self.rules = rules
+        self.routes = routes
     }
 }

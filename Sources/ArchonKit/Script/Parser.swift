@@ -103,7 +103,35 @@ public enum Parser {
                 p.index += 1
                 name = try p.name("a name after 'as'").text
             }
-            command = .loadArchon(path: path.text, name: name)
+            var options = LoadOptions()
+            while let t = p.peek {
+                if t.kind == .word, t.text == "rules" {
+                    p.index += 1
+                    guard p.peek?.isSymbol("=") == true else { throw p.errorHere("= after rules, e.g. rules=reference") }
+                    p.index += 1
+                    let v = try p.name("strict or reference after rules=")
+                    guard let r = RuleSet(rawValue: v.text) else {
+                        throw ScriptError("rules takes strict or reference, not '\(v.text)'", source: source, token: v)
+                    }
+                    options.rules = r
+                } else if t.kind == .word, t.text == "route" {
+                    p.index += 1
+                    repeat {
+                        if p.peek?.isSymbol(",") == true { p.index += 1 }
+                        guard let from = p.peek, from.kind == .word || from.kind == .string else {
+                            throw p.errorHere("a model or model_type of the file, e.g. route Together_API=box, llm-blender/PairRM=tiny")
+                        }
+                        p.index += 1
+                        guard p.peek?.isSymbol("=") == true else { throw p.errorHere("= and a model of yours, e.g. route \(from.text)=tiny") }
+                        p.index += 1
+                        let to = try p.name("a model of yours after \(from.text)=")
+                        options.routes.append(.init(from: from.text, to: to.text))
+                    } while p.peek?.isSymbol(",") == true
+                } else {
+                    throw p.errorHere("rules=reference or route KEY=MODEL (or nothing) after the name")
+                }
+            }
+            command = .loadArchon(path: path.text, name: name, options: options)
         case "export":
             let format = try p.name("a format after 'export', e.g. export archon moa \"moa.json\"")
             guard format.text == "archon" else {

@@ -90,6 +90,31 @@ public enum OutputParsers {
     }
 
     /// A critique: text with Strengths/Weaknesses headings when the model gave them.
+    /// One critique per candidate from a reply that critiques `count` of them, each starting with its
+    /// number in brackets (`[2]`, or `[2]:`/`**[2]**`). A critique goes to the number it is labelled
+    /// with; a number the reply repeats keeps its first critique; one reply with no label at all
+    /// critiques a single candidate. Also lists the critiques without Strengths/Weaknesses headings.
+    public static func labelledCritiques(_ text: String, count: Int) -> (critiques: [String?], unstructured: Set<Int>) {
+        var out = [String?](repeating: nil, count: count)
+        // Every label ends the critique before it; only labels 1…count get one.
+        let labels = text.matches(of: /(?m)^[ \t*#>]*\[(\d+)\]/).map { m -> (Int, Range<String.Index>) in
+            (Int(m.1).map { $0 - 1 } ?? -1, m.range)
+        }
+        if labels.isEmpty {
+            let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if count == 1, !t.isEmpty { out[0] = t }
+        }
+        for (j, (index, range)) in labels.enumerated() where out.indices.contains(index) && out[index] == nil {
+            let end = j + 1 < labels.count ? labels[j + 1].1.lowerBound : text.endIndex
+            var body = Substring(text[range.upperBound..<end])
+            while let f = body.first, ":*-. \t\n".contains(f) { body = body.dropFirst() }
+            let trimmed = body.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !trimmed.isEmpty { out[index] = trimmed }
+        }
+        let unstructured = Set(out.indices.filter { out[$0].map { !critique($0).structured } ?? false })
+        return (out, unstructured)
+    }
+
     public static func critique(_ text: String) -> (text: String, structured: Bool) {
         let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let l = t.lowercased()

@@ -16,9 +16,9 @@ public enum UnitTestGenerator {
     public static func run(_ c: Component, state: CandidateState, ctx: TechniqueContext) async throws -> TechniqueOutcome {
         let text = try await ctx.call(c, [
             .system("You write unit tests for answers: short checks that a correct, complete answer passes."),
-            .user("Query:\n\(state.queryText)\n\nWrite up to \(c.unitTestCap) unit tests that a good answer to this query must pass, one per line, each starting with \"- \". Write only the tests."),
+            .user("Query:\n\(state.queryText)\n\nWrite \(c.unitTestCap.map { "up to \($0)" } ?? "the") unit tests that a good answer to this query must pass, one per line, each starting with \"- \". Write only the tests."),
         ])
-        var tests = OutputParsers.listItems(text, cap: c.unitTestCap)
+        var tests = OutputParsers.listItems(text, cap: c.unitTestCap ?? 100)
         var notes: [String] = []
         var failures = 0
         if tests.isEmpty {
