@@ -136,3 +136,102 @@ final class ReferenceFidelityTests: XCTestCase {
         }
     }
 }
+
+/// `prompts=reference`: what each technique sends is what the reference's own prompt functions
+/// return for the same inputs (run here by python3 on the vendored file, apart from archon), with the
+/// reference's system messages, and the reference's output conventions are read.
+final class ReferencePromptTests: XCTestCase {
+    var dir: TempDir!
+    override func setUp() { dir = TempDir() }
+    override func tearDown() { dir.remove() }
+
+    /// The reference's function, called directly.
+    func reference(_ function: String, _ arguments: [String: Any]) throws -> String {
+        let request = String(decoding: try JSONSerialization.data(withJSONObject: arguments), as: UTF8.self)
+        let script = "import importlib.util, json, sys\nspec = importlib.util.spec_from_file_location('p', sys.argv[1])\n"
+            + "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
+            + "sys.stdout.write(getattr(m, sys.argv[2])(**json.loads(sys.argv[3])))"
+        let out = try runProcess("/usr/bin/env", ["python3", "-c", script, repositoryRoot.appendingPathComponent("reference/archon_prompts.py").path, function, request])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        return out.stdout
+    }
+
+    func testEveryTechniqueSendsTheReferencesOwnPrompt() async throws {
+        let store = try SessionStore(path: dir.path("r.sqlite"))
+        let provider = ScriptedProvider { r, _ in
+            let text = r.messages.last?.content ?? ""
+            if text.hasPrefix("I will provide you with 2 responses") && text.contains("Evaluate the strengths") {
+                return "[1]\nStrengths:\n- short\nWeaknesses:\n- vague\n\n[2]\nStrengths:\n- exact\nWeaknesses:\n- none"
+            }
+            if text.contains("Rank the 2 responses") { return "Answer: [2] > [1]\nBecause." }
+            if text.hasPrefix("Given the following query, generate a set of") { return "['The answer mentions Paris', 'The answer is one word']" }
+            if text.hasPrefix("Given the following query, candidate response, and unit tests") {
+                return "Reasoning.\nUnit Test #1: [Passed]\nUnit Test #2: [\(text.contains("Paris!") ? "Passed" : "Failed")]"
+            }
+            if text.hasPrefix("Given the following query, response, and reasoning") { return "It holds. [Correct]" }
+            if text.hasPrefix("I will provide you with a response indicated") { return "It names the capital." }
+            if text.hasPrefix("You have been provided with a set of responses") { return "Paris." }
+            return r.sampleIndex == 0 ? "Paris" : "Paris!"
+        }
+        let i = try Interpreter(store: store, kind: "test", providers: { _ in provider })
+        _ = await i.execute("model s = local/smollm2 temperature=0.7")
+        let defined = await i.execute("arch a = gen(s, samples=2, prompts=reference) | critic(s, prompts=reference) | rank(s, top_k=2, prompts=reference) | fuse(s, prompts=reference)")
+        XCTAssertEqual(defined.status, .ok, defined.output)
+        let query = "What is the capital of France?"
+        let r = await i.execute("ask a \"\(query)\"")
+        XCTAssertEqual(r.status, .ok, r.output)
+        XCTAssertEqual(r.output, "Paris.")
+        func sent(_ prefix: String) throws -> [ChatMessage] {
+            try XCTUnwrap(provider.requests.first { $0.request.messages.last!.content.hasPrefix(prefix) }?.request.messages, prefix)
+        }
+        let gen = try XCTUnwrap(provider.requests.first?.request.messages)
+        XCTAssertEqual(gen.map(\.role), ["system", "user"])
+        XCTAssertEqual(gen[0].content, "You are a helpful assistant")
+        let critic = try sent("I will provide you with 2 responses, each indicated by a numerical identifier []. Evaluate")
+        XCTAssertEqual(critic[0].content, "You are a critical evaluator.")
+        XCTAssertEqual(critic[1].content, try reference("make_critic_prompt", ["query": query, "candidates": ["Paris", "Paris!"]]))
+        let critiques = ["Strengths:\n- short\nWeaknesses:\n- vague", "Strengths:\n- exact\nWeaknesses:\n- none"]
+        let ranker = try sent("I will provide you with 2 responses, each indicated by a numerical identifier []. Rank")
+        XCTAssertEqual(ranker[0].content, "You are a helpful assistant who ranks multiple answers")
+        XCTAssertEqual(ranker[1].content, try reference("make_ranker_prompt", ["generations": ["Paris", "Paris!"], "query": query, "critiques": critiques]))
+        let fuser = try sent("You have been provided with a set of responses")
+        XCTAssertEqual(fuser[0].content, "You are a helpful assistant who fuses multiple answers")
+        // The ranker put [2] first, critiques travelling with their candidates.
+        XCTAssertEqual(fuser[1].content, try reference("make_fuser_prompt", ["conv": [["role": "user", "content": query]], "references": ["Paris!", "Paris"],
+                                                                             "critiques": Array(critiques.reversed()), "length_control": false]))
+
+        let tests = await i.execute("arch t = tests(s, prompts=reference) | gen(s, samples=2, prompts=reference) | judge_tests(s, top_k=1, prompts=reference) | verify(s, prompts=reference)")
+        XCTAssertEqual(tests.status, .ok, tests.output)
+        let q2 = "Name the capital of France."
+        let rt = await i.execute("ask t \"\(q2)\"")
+        XCTAssertEqual(rt.status, .ok, rt.output)
+        XCTAssertEqual(rt.output, "Paris!", "the candidate passing both tests, verified")
+        let utg = try sent("Given the following query, generate a set of")
+        XCTAssertEqual(utg[0].content, "You are a unit test generator.")
+        XCTAssertEqual(utg[1].content, try reference("make_unit_test_generator_prompt", ["query": q2]))
+        let tested = ["The answer mentions Paris", "The answer is one word"]
+        let ute = try sent("Given the following query, candidate response, and unit tests")
+        XCTAssertEqual(ute[0].content, "You are a unit test evaluator")
+        let answered = try XCTUnwrap(ute[1].content.firstMatch(of: /Candidate Response: (.*)\n/)).1
+        XCTAssertEqual(ute[1].content, try reference("make_unit_test_evaluator_prompt", ["query": q2, "response": String(answered), "unit_tests": tested]))
+        let reasoning = try sent("I will provide you with a response indicated")
+        XCTAssertEqual(reasoning[0].content, "You are a reasoning generator for instructions and their responses.")
+        XCTAssertEqual(reasoning[1].content, try reference("make_verifier_reasoning_prompt", ["query": q2, "candidate": "Paris!"]))
+        let verdict = try sent("Given the following query, response, and reasoning")
+        XCTAssertEqual(verdict[1].content, try reference("make_verifier_verdict_prompt", ["query": q2, "candidate": "Paris!", "reasoning": "It names the capital."]))
+        // The generators after the tests were asked to pass them, as the reference asks.
+        XCTAssertTrue(provider.requests.contains { $0.request.messages.last!.content.hasSuffix("Your response should pass the following unit tests: \n- The answer mentions Paris\n- The answer is one word") })
+    }
+
+    func testLoadWithReferencePromptsMarksEveryComponent() async throws {
+        let store = try SessionStore(path: dir.path("l.sqlite"))
+        let i = try Interpreter(store: store, kind: "test", environment: ["ARCHON_REFERENCE_PROMPTS": dir.path("missing.py")], providers: { _ in ScriptedProvider() })
+        _ = await i.execute("model tiny = local/smollm2")
+        let file = repositoryRoot.appendingPathComponent("recipes/configs/smollm2-rank-fuse.json").path
+        let ok = await i.execute("load archon \"\(file)\" as x prompts=reference")
+        // The environment of the interpreter is not the process's: the vendored file is found.
+        XCTAssertEqual(ok.status, .ok, ok.output)
+        let shown = await i.execute("archs")
+        XCTAssertTrue(shown.output.contains("prompts=reference"), shown.output)
+    }
+}

@@ -28,6 +28,8 @@ public struct Component: Sendable, Equatable {
     /// The `route` key (a model name or model_type of the file) that sent this component to a model of
     /// the session; export keeps the file's own model.
     public var route: String?
+    /// Whose prompts it sends: this project's, or the reference implementation's (`prompts=reference`).
+    public var prompts: PromptStyle = .archon
     /// Unit-test evaluator: drop the unit tests from the state after judging.
     public var removeUnitTests: Bool = false
 
@@ -46,6 +48,7 @@ public struct Component: Sendable, Equatable {
         ("use_critiques", "true/false: read critiques when present (ranker, fuser)"),
         ("length_control", "true/false: fused answer no longer than the longest candidate"),
         ("unit_test_cap", "most unit tests to write (default: as many as the model writes)"),
+        ("prompts", "archon or reference: whose prompt text and output conventions the technique uses"),
         ("per_candidate", "true/false: the critic makes one call per candidate (default: one call for all)"),
         ("remove_unit_tests", "true/false: drop the tests from later prompts"),
     ]
@@ -72,6 +75,12 @@ public struct Component: Sendable, Equatable {
         case "use_critiques": useCritiques = try bool()
         case "length_control": lengthControl = try bool()
         case "unit_test_cap": unitTestCap = try int(1)
+        case "prompts":
+            guard let style = PromptStyle(rawValue: value) else { throw .badValue(key, value, "archon or reference") }
+            if style == .reference, kind == .majorityVote || kind == .bestOfN {
+                throw .badValue(key, value, "a technique of the reference (its catalogue has no \(kind.shortName))")
+            }
+            prompts = style
         case "per_candidate":
             guard kind == .critic else { throw .badValue(key, value, "a critic (per_candidate applies to crit(…) only)") }
             perCandidate = try bool()
@@ -109,6 +118,7 @@ public struct Component: Sendable, Equatable {
         if lengthControl { args.append("length_control=true") }
         if kind == .unitTestGenerator, let cap = unitTestCap { args.append("unit_test_cap=\(cap)") }
         if perCandidate { args.append("per_candidate=true") }
+        if prompts == .reference { args.append("prompts=reference") }
         if removeUnitTests { args.append("remove_unit_tests=true") }
         for key in ["temperature", "max_tokens"] { if let v = overrides[key] { args.append("\(key)=\(v)") } }
         return "\(kind.shortName)(\(args.joined(separator: ", ")))"

@@ -5,6 +5,9 @@ import Foundation
 extension Interpreter {
     func defineArchitecture(_ syntax: ArchitectureSyntax, number: Int) throws -> CellResult {
         let arch = try resolve(syntax)
+        if arch.layers.contains(where: { $0.components.contains { $0.prompts == .reference } }) {
+            do { try ReferencePrompts.check() } catch { throw ScriptError("\(error)") }
+        }
         let replaced = workspace.define(arch)
         var text = "\(replaced ? "redefined" : "defined") architecture \(arch.name): " +
             arch.layers.map { $0.kind?.title ?? "?" }.joined(separator: " → ") +
@@ -44,7 +47,13 @@ extension Interpreter {
         } catch {
             throw ScriptError(error.description)
         }
-        let arch = imported.architecture
+        var arch = imported.architecture
+        if options.prompts == .reference {
+            do { try ReferencePrompts.check() } catch { throw ScriptError("\(error)") }
+            for l in arch.layers.indices {
+                for c in arch.layers[l].components.indices { arch.layers[l].components[c].prompts = .reference }
+            }
+        }
         guard Self.isName(arch.name) else {
             throw ScriptError("\(path): its name '\(arch.name)' is not a valid name — load it with `as NAME`")
         }

@@ -76,6 +76,8 @@ public enum Command: Sendable, Equatable {
 /// How `load archon` reads a file: which rules it is held to, and which models go where.
 public struct LoadOptions: Sendable, Equatable {
     public var rules: RuleSet = .strict
+    /// `prompts=reference`: every technique uses the reference implementation's prompts.
+    public var prompts: PromptStyle = .archon
     /// `route KEY=MODEL, …`: a model name or `model_type` of the file, and the session's model it goes to.
     public var routes: [Route] = []
 
@@ -85,8 +87,9 @@ public struct LoadOptions: Sendable, Equatable {
         public init(from: String, to: String) { (self.from, self.to) = (from, to) }
     }
 
-    public init(rules: RuleSet = .strict, routes: [Route] = []) {
+    public init(rules: RuleSet = .strict, prompts: PromptStyle = .archon, routes: [Route] = []) {
         self.rules = rules
+        self.prompts = prompts
         self.routes = routes
     }
 }

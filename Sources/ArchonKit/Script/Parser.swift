@@ -114,6 +114,15 @@ public enum Parser {
                         throw ScriptError("rules takes strict or reference, not '\(v.text)'", source: source, token: v)
                     }
                     options.rules = r
+                } else if t.kind == .word, t.text == "prompts" {
+                    p.index += 1
+                    guard p.peek?.isSymbol("=") == true else { throw p.errorHere("= after prompts, e.g. prompts=reference") }
+                    p.index += 1
+                    let v = try p.name("archon or reference after prompts=")
+                    guard let style = PromptStyle(rawValue: v.text) else {
+                        throw ScriptError("prompts takes archon or reference, not '\(v.text)'", source: source, token: v)
+                    }
+                    options.prompts = style
                 } else if t.kind == .word, t.text == "route" {
                     p.index += 1
                     repeat {
@@ -128,7 +137,7 @@ public enum Parser {
                         options.routes.append(.init(from: from.text, to: to.text))
                     } while p.peek?.isSymbol(",") == true
                 } else {
-                    throw p.errorHere("rules=reference or route KEY=MODEL (or nothing) after the name")
+                    throw p.errorHere("rules=reference, prompts=reference or route KEY=MODEL (or nothing) after the name")
                 }
             }
             command = .loadArchon(path: path.text, name: name, options: options)

@@ -30,11 +30,17 @@ public enum Critic {
         if c.perCandidate { return try await perCandidate(c, state: state, ctx: ctx) }
         let n = state.candidates.count
         let listed = state.candidates.enumerated().map { "[\($0 + 1)] \($1.text)" }.joined(separator: "\n\n")
-        let prompt = "Query:\n\(state.queryText)\n\nThere are \(n) responses, each marked with its number in brackets.\n\n\(listed)\n\n"
-            + "Critique every response, in order. Start each critique with the response's number in brackets, then write:\n"
-            + "Strengths: what it does well.\nWeaknesses: what is wrong, missing or unclear."
+        let messages: [ChatMessage]
+        if c.prompts == .reference {
+            messages = [.system(ReferencePrompts.system[.critic]!),
+                        .user(try ReferencePrompts.render("make_critic_prompt", ["query": state.queryText, "candidates": state.candidates.map(\.text)]))]
+        } else {
+            messages = [.system(system), .user("Query:\n\(state.queryText)\n\nThere are \(n) responses, each marked with its number in brackets.\n\n\(listed)\n\n"
+                + "Critique every response, in order. Start each critique with the response's number in brackets, then write:\n"
+                + "Strengths: what it does well.\nWeaknesses: what is wrong, missing or unclear.")]
+        }
         let replies = try await concurrentMap(max(1, c.samples)) { s in
-            try await ctx.call(c, [.system(system), .user(prompt)], sample: s)
+            try await ctx.call(c, messages, sample: s)
         }
         // Several samples (as the reference's `samples`): the first reply that critiques every candidate.
         let parsed = replies.map { OutputParsers.labelledCritiques($0, count: n) }

@@ -50,8 +50,18 @@ public enum Fuser {
         guard !state.candidates.isEmpty else {
             return TechniqueOutcome(state: state, notes: ["fuser had no candidates to fuse; nothing changed"], parseFailures: 0)
         }
-        let limit = c.lengthControl ? state.candidates.map { words($0.text) }.max() : nil
-        let messages = prompt(c, state, limit: limit)
+        let limit = c.lengthControl && c.prompts == .archon ? state.candidates.map { words($0.text) }.max() : nil
+        let messages: [ChatMessage]
+        if c.prompts == .reference {
+            // The reference passes critiques when every candidate has one (and the fuser reads them).
+            let critiques = c.useCritiques && state.candidates.allSatisfy { $0.critique != nil } ? state.candidates.map { $0.critique! } : nil
+            var arguments: [String: Any] = ["conv": [["role": "user", "content": state.queryText]], "references": state.candidates.map(\.text),
+                                            "length_control": c.lengthControl]
+            if let critiques { arguments["critiques"] = critiques }
+            messages = [.system(ReferencePrompts.system[.fuser]!), .user(try ReferencePrompts.render("make_fuser_prompt", arguments))]
+        } else {
+            messages = prompt(c, state, limit: limit)
+        }
         let texts = try await concurrentMap(c.samples) { i in try await ctx.call(c, messages, sample: i) }
         var notes: [String] = []
         var failures = 0

@@ -17,7 +17,12 @@ public enum Generator {
     }
 
     public static func run(_ c: Component, state: CandidateState, ctx: TechniqueContext) async throws -> TechniqueOutcome {
-        let conversation = messages(state)
+        var query = messages(state)
+        // The reference puts a system message first when the conversation has none.
+        if c.prompts == .reference, query.first?.role != "system" {
+            query.insert(.system(ReferencePrompts.system[.generator]!), at: 0)
+        }
+        let conversation = query
         let texts = try await concurrentMap(c.samples) { i in try await ctx.call(c, conversation, sample: i) }
         var next = state
         var notes: [String] = []

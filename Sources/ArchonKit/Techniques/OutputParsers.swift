@@ -67,8 +67,19 @@ public enum OutputParsers {
 
     /// How many of `count` tests a judgement says passed: lines like `Test 2: PASS` / `2. fail`.
     /// nil when no per-test verdict could be read.
+    /// A Python-style list of strings, as the reference's unit-test generator is asked to write
+    /// (`['The answer mentions…', "The answer states…"]`); nil when there is none.
+    public static func quotedList(_ text: String) -> [String]? {
+        guard let open = text.firstIndex(of: "["), let close = text.lastIndex(of: "]"), open < close else { return nil }
+        let inner = text[text.index(after: open)..<close]
+        let items = inner.matches(of: /'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/).map { m in
+            String(m.1 ?? m.2 ?? "").replacingOccurrences(of: "\\'", with: "'").replacingOccurrences(of: "\\\"", with: "\"")
+        }.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        return items.isEmpty ? nil : items
+    }
+
     public static func testResults(_ text: String, count: Int) -> Int? {
-        let re = try! NSRegularExpression(pattern: #"(?:test\s*)?(\d+)\s*[:.)-]?\s*\**\s*(pass(?:ed|es)?|fail(?:ed|s)?|yes|no)\b"#,
+        let re = try! NSRegularExpression(pattern: #"(?:test\s*#?\s*)?(\d+)\s*[:.)-]?\s*[*\[]*\s*(pass(?:ed|es)?|fail(?:ed|s)?|yes|no)\b"#,
                                           options: [.caseInsensitive])
         let ns = text as NSString
         var verdicts: [Int: Bool] = [:]

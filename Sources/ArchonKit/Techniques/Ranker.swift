@@ -22,10 +22,18 @@ public enum Ranker {
             return TechniqueOutcome(state: state, notes: ["ranker saw \(n) candidate(s); nothing to rank"], parseFailures: 0)
         }
         let example = (1...min(n, 3)).reversed().map { "[\($0)]" }.joined(separator: " > ")
-        let text = try await ctx.call(c, [
-            .system("You rank responses to a query from best to worst."),
-            .user("Query:\n\(state.queryText)\n\nResponses:\n\(numbered(state.candidates, critiques: c.useCritiques))\n\nRank all \(n) responses from best to worst. Answer with the ranking only, using their numbers in brackets, for example: \(example)"),
-        ])
+        let messages: [ChatMessage]
+        if c.prompts == .reference {
+            var arguments: [String: Any] = ["generations": state.candidates.map(\.text), "query": state.queryText]
+            if c.useCritiques, state.candidates.allSatisfy({ $0.critique != nil }) { arguments["critiques"] = state.candidates.map { $0.critique! } }
+            messages = [.system(ReferencePrompts.system[.ranker]!), .user(try ReferencePrompts.render("make_ranker_prompt", arguments))]
+        } else {
+            messages = [
+                .system("You rank responses to a query from best to worst."),
+                .user("Query:\n\(state.queryText)\n\nResponses:\n\(numbered(state.candidates, critiques: c.useCritiques))\n\nRank all \(n) responses from best to worst. Answer with the ranking only, using their numbers in brackets, for example: \(example)"),
+            ]
+        }
+        let text = try await ctx.call(c, messages)
         let (order, found, named) = OutputParsers.ranking(text, count: n)
         var notes: [String] = []
         var failures = 0

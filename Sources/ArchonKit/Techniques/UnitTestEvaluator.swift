@@ -30,7 +30,14 @@ public enum UnitTestEvaluator {
         }
         let list = tests.enumerated().map { "\($0 + 1). \($1)" }.joined(separator: "\n")
         let judge: @Sendable (Int) async throws -> String = { i in
-            try await ctx.call(c, [
+            if c.prompts == .reference {
+                return try await ctx.call(c, [
+                    .system(ReferencePrompts.system[.unitTestEvaluator]!),
+                    .user(try ReferencePrompts.render("make_unit_test_evaluator_prompt",
+                                                      ["query": state.queryText, "response": state.candidates[i].text, "unit_tests": tests])),
+                ])
+            }
+            return try await ctx.call(c, [
                 .system("You check an answer against unit tests."),
                 .user("Query:\n\(state.queryText)\n\nAnswer:\n\(state.candidates[i].text)\n\nUnit tests:\n\(list)\n\nFor each test say whether the answer passes it, one line per test, in the form \"Test 1: PASS\" or \"Test 1: FAIL\"."),
             ])

@@ -17,6 +17,20 @@ public enum Verifier {
     enum Result: Sendable { case verified, rejected, unreadable(String) }
 
     static func check(_ c: Component, _ state: CandidateState, _ i: Int, _ ctx: TechniqueContext) async throws -> Result {
+        if c.prompts == .reference {
+            // The reference: two separate conversations; the verdict is "[Correct]" somewhere in it.
+            let (query, candidate) = (state.queryText, state.candidates[i].text)
+            let reasoning = try await ctx.call(c, [
+                .system(ReferencePrompts.verifierReasoningSystem),
+                .user(try ReferencePrompts.render("make_verifier_reasoning_prompt", ["query": query, "candidate": candidate])),
+            ])
+            let verdict = try await ctx.call(c, [
+                .system(ReferencePrompts.verifierVerdictSystem),
+                .user(try ReferencePrompts.render("make_verifier_verdict_prompt", ["query": query, "candidate": candidate, "reasoning": reasoning])),
+            ])
+            if verdict.contains("[Correct]") { return .verified }
+            return verdict.contains("[Incorrect]") ? .rejected : .unreadable(verdict)
+        }
         var messages: [ChatMessage] = [
             .system("You check whether a response answers a query correctly."),
             .user("Query:\n\(state.queryText)\n\nResponse:\n\(state.candidates[i].text)\n\nThink step by step: is the response correct and complete? Explain your reasoning."),
