@@ -131,7 +131,7 @@ final class ReferenceFidelityTests: XCTestCase {
         XCTAssertEqual(options.routes, [.init(from: "Together_API", to: "box"), .init(from: "llm-blender/PairRM", to: "tiny")])
         for (line, expected) in [(#"load archon "f.json" as x rules=loose"#, "rules takes strict or reference"),
                                  (#"load archon "f.json" as x route Together_API"#, "= and a model of yours"),
-                                 (#"load archon "f.json" as x colour=red"#, "rules=reference or route KEY=MODEL")] {
+                                 (#"load archon "f.json" as x colour=red"#, "rules=reference, prompts=reference or route KEY=MODEL"), (#"load archon "f.json" as x prompts=paper"#, "prompts takes archon or reference")] {
             XCTAssertThrowsError(try Parser.parse(line)) { XCTAssertTrue("\($0)".contains(expected), "\(line): \($0)") }
         }
     }

@@ -95,6 +95,29 @@ final class PipedTests: XCTestCase {
         XCTAssertEqual(paper.stdout.components(separatedBy: "\nloaded ").count - 1, 5)
     }
 
+    /// The reproduction recipe: a paper configuration with the reference's prompts, routed to the local
+    /// model, explained, asked and benched; its export keeps every key of the source.
+    func testTheShippedReproduceRecipeRuns() throws {
+        try FileManager.default.createSymbolicLink(at: dir.url.appendingPathComponent("recipes"),
+                                                   withDestinationURL: repositoryRoot.appendingPathComponent("recipes"))
+        let r = try archon(["run", "recipes/reproduce.archon", "--db", db], directory: dir.url.path)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("loaded mixeval from recipes/configs/paper/mixeval_hard-sonnet-gpt4o-critic-rank-fuse.json: 4 layers"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("mixeval: 4 layers · ≤ 9 calls per query"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("prompts=reference"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("[6] mixeval · 4 layers · 9 calls · "), r.stdout)
+        XCTAssertTrue(r.stdout.contains("[8] bench mixeval · mixeval scorer · 2 scored now, 0 resumed · 18 calls"), r.stdout)
+        XCTAssertNotNil(r.stdout.firstMatch(of: #/items scored in this cell \(2\): 18 calls, \d+ tokens, \$0; per item 9\.0 calls/#), r.stdout)
+        let sent = try SessionStore(path: db).calls(session: 1).map(\.request)
+        XCTAssertTrue(sent.contains { $0.contains("You are a critical evaluator.") && $0.contains("I will provide you with 6 responses") }, "the reference's critic prompt")
+        let source = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: repositoryRoot.appendingPathComponent(
+            "recipes/configs/paper/mixeval_hard-sonnet-gpt4o-critic-rank-fuse.json"))) as? [String: Any])
+        let exported = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: dir.url.appendingPathComponent(
+            "sessions/mixeval-reproduced.json"))) as? [String: Any])
+        XCTAssertEqual(NSDictionary(dictionary: exported["layers"].map { ["layers": $0] } ?? [:]),
+                       NSDictionary(dictionary: source["layers"].map { ["layers": $0] } ?? [:]), "the file comes back out as it went in")
+    }
+
     func testTheShippedHarnessCheckRecipeRuns() throws {
         let r = try archon(["run", repositoryRoot.appendingPathComponent("recipes/harness-check.archon").path, "--db", db],
                            directory: repositoryRoot.path)

@@ -126,7 +126,13 @@ public enum ArchonConfig {
                 var spec = routed
                 var c = Component(kind: kind, model: nil)
                 if let t = number(d["temperature"]) { spec.parameters.temperature = t; c.overrides["temperature"] = Formatting.number(t) }
-                if let m = number(d["max_tokens"]) { spec.parameters.maxTokens = Int(m); c.overrides["max_tokens"] = String(Int(m)) }
+                // The file's max_tokens, capped by the routed model's own (a small local model would
+                // otherwise be asked for the 2,048 tokens a cloud model was given).
+                if let m = number(d["max_tokens"]) {
+                    let cap = min(Int(m), routed.parameters.maxTokens ?? Int(m))
+                    spec.parameters.maxTokens = cap
+                    c.overrides["max_tokens"] = String(cap)
+                }
                 c.model = spec
                 c.route = routes[id] != nil ? id : type
                 if type.isEmpty || kind == .ranker && id.lowercased().contains("pairrm") {
@@ -240,10 +246,8 @@ public enum ArchonConfig {
                     put("temperature", m.parameters.temperature)
                     put("max_tokens", m.parameters.maxTokens)
                     put("base_url", m.baseURL)
-                } else if let m = c.model {
-                    put("temperature", m.parameters.temperature)
-                    put("max_tokens", m.parameters.maxTokens)
                 }
+                // A routed component's model is the session's, capped to it: the file keeps its own.
                 // The reference reads `samples` with no default for these; 1 is what an absent key means elsewhere.
                 let needsSamples: Set<TechniqueKind> = [.critic, .verifier, .unitTestGenerator, .unitTestEvaluator]
                 if needsSamples.contains(c.kind) {
