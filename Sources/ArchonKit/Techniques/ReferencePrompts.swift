@@ -69,7 +69,11 @@ public enum ReferencePrompts {
         private var buffer = Data()
 
         static let script = """
-            import importlib.util, json, sys
+            import ctypes, importlib.util, json, signal, sys
+            try:
+                ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # end with archon, even if a child holds our stdin open
+            except Exception:
+                pass
             spec = importlib.util.spec_from_file_location("archon_prompts", sys.argv[1])
             prompts = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(prompts)
