@@ -121,6 +121,20 @@ final class JudgeTests: XCTestCase {
         try mc.set("answer", "key")
         XCTAssertEqual(try mc.load(relativeTo: dir.url).items.first?.targets, ["1"])
 
+        // Numeric options: a letter answer names an option by its place ("(C)" is the third), and
+        // scorer=mixeval is accepted for a user's file.
+        try #"[{"question": "2+1?", "choices": ["1", "2", "3", "4"], "key": "(C)"}, {"question": "1+1?", "choices": ["1", "2", "3", "4"], "key": "2"}]"#
+            .write(toFile: dir.path("num.json"), atomically: true, encoding: .utf8)
+        var num = UserDatasetSpec(name: "num", path: "num.json")
+        try num.set("prompt", "question")
+        try num.set("options", "choices")
+        try num.set("answer", "key")
+        try num.set("scorer", "mixeval")
+        try num.validate()
+        let numeric = try num.load(relativeTo: dir.url)
+        XCTAssertEqual(numeric.scorer, .mixeval)
+        XCTAssertEqual(numeric.items.map(\.targets), [["2"], ["1"]], "(C) is option 3; \"2\" is the option whose text is 2")
+
         // Errors name the file, the line and the fix.
         try "{\"q\": \"fine\"}\nnot json\n".write(toFile: dir.path("bad.jsonl"), atomically: true, encoding: .utf8)
         var bad = UserDatasetSpec(name: "bad", path: "bad.jsonl")

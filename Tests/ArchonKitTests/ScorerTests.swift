@@ -21,6 +21,15 @@ final class ScorerTests: XCTestCase {
         XCTAssertFalse(MixEvalAnswer.freeFormMatches("Paris", targets: ["Lyon"]))
     }
 
+    /// Numeric options: a letter names an option by its place, never by the option's text.
+    func testLettersMapToOptionsBeforeTheirText() {
+        let numbers = ["1", "2", "3", "4"]
+        for (answer, expected) in [("(C)", 2), ("The answer is (C).", 2), ("C", 2), ("Answer: C", 2), ("C. 3", 2), ("(B) 2", 1),
+                                   ("The answer is 3.", 2), ("I pick option D, which is 4.", 3)] {
+            XCTAssertEqual(MixEvalAnswer.chosenOption(answer, options: numbers), expected, answer)
+        }
+    }
+
     func testCodeExtraction() {
         XCTAssertEqual(Scorer.code(in: "Here:\n```python\ndef f():\n    return 1\n```\nDone."), "def f():\n    return 1\n")
         XCTAssertEqual(Scorer.code(in: "```\nx = 1\n```\n```py\nx = 2\n```"), "x = 2\n")
@@ -46,6 +55,17 @@ final class ScorerTests: XCTestCase {
         XCTAssertEqual(Statistics.bootstrapCI([1]).low, 1)
         let scores: [Double] = [1, 0, 0, 1, 1, 0, 0, 0, 1, 0, 1, 1]
         XCTAssertTrue(Statistics.bootstrapCI(scores) == Statistics.bootstrapCI(scores.reversed()), "the order items finished in does not matter")
+    }
+
+    /// A user's code dataset whose prompts are words: entry_point does not put the prompt before the
+    /// answer (it would be a SyntaxError), so a correct solution passes.
+    func testAPromptInWordsIsNotRunAsCode() async throws {
+        let item = BenchmarkItem(id: "1", category: "", turns: ["Write a function add(a, b) that returns their sum."],
+                                 tests: "def check(f):\n    assert f(2, 3) == 5\n", entryPoint: "add")
+        let scored = await Scorer.score("```python\ndef add(a, b):\n    return a + b\n```", item: item, dataset: "mine", scorer: .code, sandbox: CodeSandbox())
+        XCTAssertEqual(scored.score, 1, scored.detail)
+        let wrong = await Scorer.score("```python\ndef add(a, b):\n    return a - b\n```", item: item, dataset: "mine", scorer: .code, sandbox: CodeSandbox())
+        XCTAssertEqual(wrong.score, 0, wrong.detail)
     }
 
     /// HumanEval runs the prompt first: an answer with the whole function but without the prompt's

@@ -102,8 +102,9 @@ public enum Scorer {
             var candidate = code(in: answer)
             // HumanEval-style items run the prompt first, as the benchmark's own harness does: it brings
             // the imports and helpers, an answer that gives only the body completes it, and one that
-            // gives the whole function redefines it. The tests define check().
-            if item.entryPoint != nil {
+            // gives the whole function redefines it. The tests define check(). A prompt in plain
+            // words (a user's dataset) is not code and is not run.
+            if item.entryPoint != nil, looksLikeCode(item.turns[0]) {
                 candidate = item.turns[0] + candidate
             }
             var tests = item.tests ?? ""

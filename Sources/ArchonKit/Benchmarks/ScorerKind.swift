@@ -32,5 +32,5 @@ public enum ScorerKind: String, Sendable, Codable, CaseIterable, CustomStringCon
     public var isRating: Bool { self == .judge }
 
     /// The scorers a user's dataset may name.
-    public static let forUserDatasets: [ScorerKind] = [.math, .match, .code, .judge, .pairwise, .arena]
+    public static let forUserDatasets: [ScorerKind] = [.math, .match, .mixeval, .code, .judge, .pairwise, .arena]
 }

@@ -24,11 +24,11 @@ public struct UserDatasetSpec: Sendable, Equatable {
         ("targets", "accepted answers (a list, or one text)"),
         ("options", "the options of a multiple-choice item (a list)"),
         ("tests", "Python tests run after the answer's code (text, or a list of asserts)"),
-        ("entry_point", "the function the tests call (with a `check` function in tests)"),
+        ("entry_point", "the function the tests call (with a `check` function in tests); a prompt that is code (HumanEval's) runs before the answer, a prompt in words does not"),
         ("baseline", "an answer to compare against (pairwise, arena)"),
         ("category", "the category, for per-category rows"),
         ("id", "the item id (default: the line number)"),
-        ("scorer", "math | match | code | judge | pairwise | arena (default: chosen from the fields)"),
+        ("scorer", "math | match | mixeval | code | judge | pairwise | arena (default: chosen from the fields)"),
     ]
     public static let scorers = ScorerKind.forUserDatasets.map(\.rawValue)
 
@@ -70,8 +70,8 @@ public struct UserDatasetSpec: Sendable, Equatable {
         switch effectiveScorer {
         case .math where fields["answer"] == nil:
             throw SpecError(message: "scorer math needs answer=FIELD (the gold final answer)", isKey: false)
-        case .match where fields["answer"] == nil && fields["targets"] == nil:
-            throw SpecError(message: "scorer match needs answer=FIELD or targets=FIELD", isKey: false)
+        case .match where fields["answer"] == nil && fields["targets"] == nil, .mixeval where fields["answer"] == nil && fields["targets"] == nil:
+            throw SpecError(message: "scorer \(effectiveScorer) needs answer=FIELD or targets=FIELD", isKey: false)
         case .code where fields["tests"] == nil:
             throw SpecError(message: "scorer code needs tests=FIELD (Python run after the answer's code)", isKey: false)
         default: break
@@ -144,14 +144,17 @@ public struct UserDatasetSpec: Sendable, Equatable {
             let options = try list("options")
             var targets = try list("targets")
             if let options, let a = answer ?? targets?.first {
-                // A choice item: keep targets as option indices (a letter, an index or the option's text).
-                let index = MixEvalAnswer.letters.prefix(options.count).firstIndex(of: Character(a.uppercased().prefix(1).description))
-                    .flatMap { a.count == 1 ? $0 : nil } ?? options.firstIndex(of: a) ?? Int(a).flatMap { $0 < options.count ? $0 : nil }
+                // A choice item: keep targets as option indices. A letter (`C`, `(C)`, `C.`) names an option
+                // by its place before anything else, so numeric options ("1"…"4") are never misread;
+                // then the option's text; then a 0-based index.
+                let bare = a.trimmingCharacters(in: CharacterSet(charactersIn: "()[]. "))
+                let letter = bare.count == 1 ? MixEvalAnswer.letters.prefix(options.count).firstIndex(of: Character(bare.uppercased())) : nil
+                let index = letter ?? options.firstIndex(of: a) ?? Int(a).flatMap { $0 < options.count ? $0 : nil }
                 guard let index else {
                     throw DatasetError(message: "\(path) line \(line): the answer '\(a)' is not an option letter, index or option text")
                 }
                 targets = [String(index)]
-            } else if targets == nil, let answer, scorer == .match {
+            } else if targets == nil, let answer, scorer == .match || scorer == .mixeval {
                 targets = [answer]
             }
             items.append(BenchmarkItem(id: id, category: try text("category") ?? "", turns: turns, reference: answer, options: options,

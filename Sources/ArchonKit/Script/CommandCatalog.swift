@@ -76,7 +76,7 @@ public enum CommandCatalog {
               example: "compare trio tiny math500[0:20]"),
         .init(name: "dataset", usage: "dataset NAME = \"FILE.jsonl\" prompt=FIELD [answer=FIELD] [category=FIELD] [scorer=S] …",
               summary: "use your own JSONL file as a benchmark",
-              details: "Keys map fields of each record: prompt or turns (required), answer, targets, options, tests, entry_point, baseline, category, id (a.b reaches inside objects). scorer: math, match, code, judge, pairwise or arena — by default chosen from the fields. `datasets` lists it; `bench TARGET NAME[0:10]` runs it.",
+              details: "Keys map fields of each record: prompt or turns (required), answer, targets, options, tests, entry_point, baseline, category, id (a.b reaches inside objects). scorer: math, match, mixeval, code, judge, pairwise or arena — by default chosen from the fields. With entry_point, a prompt that is code (HumanEval's) runs before the answer; a prompt in words does not. `datasets` lists it; `bench TARGET NAME[0:10]` runs it.",
               example: "dataset mine = \"questions.jsonl\" prompt=question answer=final scorer=math"),
         .init(name: "set", usage: "set KEY VALUE", summary: "change a session setting",
               details: "Settings: cache on|off|refresh (serve a recorded answer to the same request and sample index; on by default), concurrency N (calls in flight at once, all models), deadline SECONDS|off (longest a cell may run; calls in flight are cancelled, finished ones kept), stream on|off (print answers as they arrive on a terminal).",
