@@ -198,3 +198,42 @@ final class JudgeTests: XCTestCase {
         XCTAssertThrowsError(try Parser.parse(#"dataset mine = "q.jsonl" promt=q"#)) { XCTAssertTrue("\($0)".contains("did you mean 'prompt'"), "\($0)") }
     }
 }
+
+/// Arena-Hard is judged with its own configuration (vendored judge_config.yaml): the official system
+/// prompt and template, its verdict pattern read as Arena-Hard reads it, two attempts, temperature 0.
+final class ArenaJudgeConfigTests: XCTestCase {
+    func testTheOfficialConfigurationIsUsedExactly() async throws {
+        let root = repositoryRoot.appendingPathComponent("datasets")
+        let config = try ArenaJudgeConfig.load(root: root)
+        XCTAssertTrue(config.prompt.system?.hasPrefix("Please act as an impartial judge and evaluate the quality of the responses provided by two AI assistants") ?? false)
+        XCTAssertTrue(config.prompt.system?.hasSuffix("Example output: \"My final verdict is tie: [[A=B]]\".") ?? false, config.prompt.system ?? "")
+        XCTAssertEqual(config.prompt.template, "<|User Prompt|>\n{question_1}\n\n<|The Start of Assistant A's Answer|>\n{answer_1}\n<|The End of Assistant A's Answer|>\n\n<|The Start of Assistant B's Answer|>\n{answer_2}\n<|The End of Assistant B's Answer|>")
+        XCTAssertEqual(config.pattern, #"\[\[([AB<>=]+)\]\]"#)
+        XCTAssertEqual(config.attempts, 2)
+        XCTAssertEqual(config.temperature, 0)
+        // Arena-Hard's reading: the distinct matches must be one (repeating the verdict is fine).
+        XCTAssertEqual(try config.verdict("... My final verdict is [[B>A]]. So: [[B>A]]").get(), "B>A")
+        XCTAssertThrowsError(try config.verdict("[[A>B]] or maybe [[B>A]]").get())
+        XCTAssertThrowsError(try config.verdict("no label").get())
+
+        let replies = LockedValue<[String]>(["Let me think.", "My final verdict is: [[A>>B]]", "[[B>A]]", "[[A=B]]"])
+        let provider = ScriptedProvider { _, _ in replies.withLock { $0.removeFirst() } }
+        let client = ModelClient(provider: { _ in provider }, recorder: nil)
+        let judgeModel = ModelSpec(name: "j", provider: "scripted", model: "j", parameters: GenerationParameters(temperature: 0.9))
+        let scoring = JudgedScoring(judge: Judge(client: client, model: judgeModel), prompts: [:], arena: config)
+        let item = BenchmarkItem(id: "1", category: "", turns: ["Write a haiku."])
+        let (score, judgement) = try await scoring.pairwise(item, answer: "target answer", baseline: "baseline answer", arena: true)
+        let sent = provider.requests
+        XCTAssertEqual(sent.count, 3, "one game needed its second attempt")
+        XCTAssertEqual(sent[0].request.messages.first?.content, config.prompt.system)
+        XCTAssertTrue(sent.allSatisfy { $0.request.parameters.temperature == 0 && $0.request.parameters.maxTokens == 4096 })
+        let games = Set(sent.map { $0.request.messages[1].content })
+        XCTAssertTrue(games.contains(config.prompt.fill(["question_1": "Write a haiku.", "answer_1": "baseline answer", "answer_2": "target answer"])),
+                      "the baseline is assistant A in the first game, as in Arena-Hard")
+        XCTAssertTrue(games.contains(config.prompt.fill(["question_1": "Write a haiku.", "answer_1": "target answer", "answer_2": "baseline answer"])))
+        XCTAssertEqual(judgement.games?.count, 2)
+        XCTAssertEqual(judgement.attempts, 3)
+        XCTAssertEqual(judgement.games?.compactMap(\.verdict).count, 2)
+        XCTAssertGreaterThanOrEqual(score.score, 0)
+    }
+}

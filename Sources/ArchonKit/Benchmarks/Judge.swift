@@ -35,6 +35,10 @@ public struct Judge: Sendable {
     public var client: ModelClient
     public var model: ModelSpec
     public var maxAttempts = 3
+    /// Sampling for the judge's calls: nil temperature is the judge model's own, else 0 (as MT-Bench);
+    /// nil max_tokens is the model's own.
+    public var temperature: Double?
+    public var maxTokens: Int?
 
     public init(client: ModelClient, model: ModelSpec) {
         self.client = client
@@ -50,7 +54,7 @@ public struct Judge: Sendable {
         messages.append(.user(prompt.fill(values)))
         // Judges grade at temperature 0 unless the judge model says otherwise, as MT-Bench does.
         // With `verdict_grammar=on`, llama.cpp may only produce text that ends in the verdict.
-        let parameters = GenerationParameters(temperature: model.parameters.temperature ?? 0,
+        let parameters = GenerationParameters(temperature: temperature ?? model.parameters.temperature ?? 0, maxTokens: maxTokens,
                                               grammar: model.verdictGrammar == true ? grammar : nil)
         var problems: [String] = []
         var reply = ""

@@ -51,10 +51,13 @@ public struct JudgedScoring: Sendable {
     public var judge: Judge
     /// MT-Bench's prompts by name.
     public var prompts: [String: JudgePrompt]
+    /// Arena-Hard's official judge configuration (for `arena`).
+    public var arenaConfig: ArenaJudgeConfig?
 
-    public init(judge: Judge, prompts: [String: JudgePrompt]) {
+    public init(judge: Judge, prompts: [String: JudgePrompt], arena: ArenaJudgeConfig? = nil) {
         self.judge = judge
         self.prompts = prompts
+        self.arenaConfig = arena
     }
 
     /// MT-Bench single-answer grading of each turn (at most two), with the reference-answer prompts
@@ -93,10 +96,22 @@ public struct JudgedScoring: Sendable {
     /// otherwise MT-Bench's `pair-v2` prompt with A, B or C (target first in the first game).
     public func pairwise(_ item: BenchmarkItem, answer: String, baseline: String, arena: Bool) async throws -> (ItemScore, Judgement) {
         func game(targetFirst: Bool) async throws -> (JudgedGame, JudgeOutcome<String>) {
-            let values = ["question": item.turns[0], "answer_a": targetFirst ? answer : baseline, "answer_b": targetFirst ? baseline : answer]
-            let o: JudgeOutcome<String> = arena
-                ? try await judge.ask(JudgePrompts.arena, values: values, example: "My final verdict is [[A=B]]", grammar: VerdictGrammar.arena, parse: Verdict.arena)
-                : try await judge.ask(prompts["pair-v2"]!, values: values, example: "[[C]]", grammar: VerdictGrammar.preference, parse: Verdict.preference)
+            let (a, b) = (targetFirst ? answer : baseline, targetFirst ? baseline : answer)
+            let values = ["question": item.turns[0], "answer_a": a, "answer_b": b, "question_1": item.turns[0], "answer_1": a, "answer_2": b]
+            let o: JudgeOutcome<String>
+            if arena, let config = arenaConfig {
+                // Arena-Hard's own prompt, verdict pattern, attempts and sampling.
+                var official = judge
+                official.maxAttempts = config.attempts
+                official.temperature = config.temperature
+                official.maxTokens = judge.model.parameters.maxTokens ?? config.maxTokens
+                o = try await official.ask(config.prompt, values: values, example: "My final verdict is tie: [[A=B]]", grammar: VerdictGrammar.arena,
+                                           parse: config.verdict)
+            } else if arena {
+                o = try await judge.ask(JudgePrompts.arena, values: values, example: "My final verdict is [[A=B]]", grammar: VerdictGrammar.arena, parse: Verdict.arena)
+            } else {
+                o = try await judge.ask(prompts["pair-v2"]!, values: values, example: "[[C]]", grammar: VerdictGrammar.preference, parse: Verdict.preference)
+            }
             var g = JudgedGame(targetFirst: targetFirst, verdict: o.value)
             if let v = o.value {
                 if arena, let battle = Battle.arena(first: targetFirst ? "target" : "baseline", second: targetFirst ? "baseline" : "target", label: v) {

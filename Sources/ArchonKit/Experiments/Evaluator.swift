@@ -105,7 +105,11 @@ public struct Evaluator: Sendable {
             if scorer.isJudged {
                 do { prompts = try JudgePrompts.mtBench(root: spec.datasetsRoot ?? DatasetRegistry.root()) } catch { throw ScriptError("\(error)") }
             }
-            scoring = JudgedScoring(judge: Judge(client: client, model: judge), prompts: prompts)
+            var arena: ArenaJudgeConfig?
+            if scorer == .arena {
+                do { arena = try ArenaJudgeConfig.load(root: spec.datasetsRoot ?? DatasetRegistry.root()) } catch { throw ScriptError("\(error)") }
+            }
+            scoring = JudgedScoring(judge: Judge(client: client, model: judge), prompts: prompts, arena: arena)
         }
         let judging = scoring
         var answerBaseline: Answerer?
