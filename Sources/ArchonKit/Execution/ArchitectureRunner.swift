@@ -62,7 +62,7 @@ public struct ArchitectureRunner: Sendable {
             let trace = LayerTrace(layer: i + 1, technique: layer.kind?.jsonName ?? "empty", candidatesIn: input.candidates,
                                    candidatesOut: state.candidates, unitTests: state.unitTests,
                                    notes: outcomes.flatMap(\.notes), parseFailures: outcomes.map(\.parseFailures).reduce(0, +),
-                                   seconds: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+                                   seconds: d.seconds)
             traces.append(trace)
             onLayer?(trace)
         }

@@ -119,7 +119,7 @@ public final class LiveCalls: ModelCalling {
         var log: [String] = []
         func finish(_ response: ChatResponse?, _ error: Error?) {
             let elapsed = ContinuousClock.now - clock
-            var r = call.record(latency: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            var r = call.record(latency: elapsed.seconds,
                                 attempts: attempts, started: started)
             r.response = response?.raw
             r.content = response?.content

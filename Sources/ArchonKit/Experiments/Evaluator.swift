@@ -78,19 +78,14 @@ public struct Evaluator: Sendable {
         let todo = spec.items.filter { done[$0.id] == nil }
         let scorer = spec.scorer, samples = spec.samples, datasetName = spec.dataset.name
         let start = ContinuousClock.now
-        func elapsed() -> Double {
-            let d = ContinuousClock.now - start
-            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        }
         let runTally = SpendTally()
         let counter = LockedValue((done: 0, failed: 0))
         let resumed = spec.items.count - todo.count
         let report: @Sendable () -> Void = {
             guard let onProgress else { return }
             let c = counter.value
-            let d = ContinuousClock.now - start
             onProgress(BenchProgress(total: spec.items.count, resumed: resumed, done: c.done, failed: c.failed,
-                                     elapsed: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18,
+                                     elapsed: (ContinuousClock.now - start).seconds,
                                      spend: runTally.total))
         }
         report()
@@ -152,14 +147,13 @@ public struct Evaluator: Sendable {
                 answers.append(turns.count > 1 ? turns.enumerated().map { "[turn \($0 + 1)]\n\($1)" }.joined(separator: "\n\n") : last)
             }
             let spent = tally.total
-            let d = ContinuousClock.now - itemStart
             var row = BenchItemRow(id: nil, benchKey: key, sessionId: session, cellId: cell, itemId: item.id, category: item.category,
                                    answer: answers.joined(separator: "\n\n---\n\n"), score: Statistics.mean(scores),
                                    detail: details.joined(separator: " | "), judgement: judgement?.json)
             row.runId = runID
             (row.calls, row.promptTokens, row.completionTokens) = (spent.calls, spent.promptTokens, spent.completionTokens)
             (row.cost, row.unpricedCalls) = (spent.cost, spent.unpriced)
-            row.seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            row.seconds = (ContinuousClock.now - itemStart).seconds
             return row
         }
 
@@ -249,7 +243,7 @@ public struct Evaluator: Sendable {
         result.failures = failures.sorted { $0.item < $1.item }
         result.spend = runTally.total
         result.judgeSpend = runTally.judge
-        result.seconds = elapsed()
+        result.seconds = (ContinuousClock.now - start).seconds
         result.notes = spec.notes
         return result
     }

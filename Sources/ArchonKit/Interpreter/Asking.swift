@@ -17,7 +17,7 @@ extension Interpreter {
             }
         }
         let elapsed = ContinuousClock.now - start
-        let seconds = reported(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let seconds = reported(elapsed.seconds)
         let t = recorder.totals()
         var footer = "[\(number)] \(arch.name) · \(arch.layers.count) layers · \(t.calls) calls · \(t.prompt) → \(t.completion) tokens · \(SessionReport.costText(t.cost, unpriced: t.unpriced)) · \(Formatting.duration(seconds))"
         if t.cached > 0 { footer += " · \(t.cached) from cache" }
@@ -42,7 +42,7 @@ extension Interpreter {
         let response = try await client.complete(model: model, messages: [.user(prompt)],
                                                  context: CallContext(onToken: stream))
         let elapsed = ContinuousClock.now - start
-        let seconds = reported(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let seconds = reported(elapsed.seconds)
         let tokens = "\(response.promptTokens.map(String.init) ?? "?") → \(response.completionTokens.map(String.init) ?? "?") tokens"
         let t = recorder.totals()
         var footer = "[\(number)] \(model.name) · \(model.reference) · \(tokens) · \(SessionReport.costText(t.cost, unpriced: t.unpriced)) · \(Formatting.duration(seconds))"

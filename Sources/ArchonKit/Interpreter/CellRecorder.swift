@@ -9,8 +9,8 @@ final class CellRecorder: CallRecorder, @unchecked Sendable {
     let session: Int64
     private let lock = NSLock()
     private var cell: Int64?
-    private var counts = (calls: 0, prompt: 0, completion: 0, cost: 0.0, unpriced: 0, cached: 0)
-    /// The part of the totals spent on judges (calls with technique "judge").
+    /// What the cell's calls spent, and the part spent on judges (calls with technique "judge").
+    private var spent = Spend()
     private var judgeCounts = Spend()
     private var failures: [String] = []
     /// Calls waiting for the writer, each with its cell; whether a drain is queued.
@@ -27,14 +27,17 @@ final class CellRecorder: CallRecorder, @unchecked Sendable {
         self.session = session
     }
 
-    func resetTotals() { lock.withLock { counts = (0, 0, 0, 0, 0, 0); judgeCounts = Spend() } }
+    func resetTotals() { lock.withLock { (spent, judgeCounts) = (Spend(), Spend()) } }
 
     func judgeTotals() -> (calls: Int, tokens: Int, cost: Double, unpriced: Int) {
         lock.withLock { (judgeCounts.calls, judgeCounts.tokens, judgeCounts.cost, judgeCounts.unpriced) }
     }
 
     /// Calls, tokens and cost recorded since the last reset.
-    func totals() -> (calls: Int, prompt: Int, completion: Int, cost: Double, unpriced: Int, cached: Int) { lock.withLock { counts } }
+    func totals() -> (calls: Int, prompt: Int, completion: Int, cost: Double, unpriced: Int, cached: Int) {
+        let s = lock.withLock { spent }
+        return (s.calls, s.promptTokens, s.completionTokens, s.cost, s.unpriced, s.cached)
+    }
 
     func setCell(_ id: Int64?) { lock.withLock { cell = id } }
 
@@ -63,16 +66,7 @@ final class CellRecorder: CallRecorder, @unchecked Sendable {
 
     func record(_ call: CallRecord) {
         let startDrain: Bool = lock.withLock {
-            counts.calls += 1
-            counts.prompt += call.promptTokens ?? 0
-            counts.completion += call.completionTokens ?? 0
-            if call.cached {
-                counts.cached += 1
-            } else if let c = call.cost {
-                counts.cost += c
-            } else if call.error == nil {
-                counts.unpriced += 1
-            }
+            spent.add(call)
             if call.technique == "judge" { judgeCounts.add(call) }
             if deferred != nil {
                 deferred!.append(call)

@@ -148,7 +148,7 @@ public actor Interpreter {
             result.output += "\nwarning: \(failures.count) call(s) could not be recorded in \(store.path): \(failures[0])"
         }
         let measured = ContinuousClock.now - cellClock
-        let cellSeconds = result.seconds ?? reported(Double(measured.components.seconds) + Double(measured.components.attoseconds) / 1e18)
+        let cellSeconds = result.seconds ?? reported(measured.seconds)
         try? store.finishCell(cellID, status: result.status.rawValue, output: result.text, seconds: cellSeconds)
         recorder.setCell(nil)
         return result

@@ -34,10 +34,7 @@ public final class ScriptedProvider: ChatProvider, @unchecked Sendable {
     /// Most requests in flight at once.
     public var maxInFlight: Int { lock.withLock { peak } }
 
-    private func now() -> Double {
-        let d = ContinuousClock.now - born
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
+    private func now() -> Double { (ContinuousClock.now - born).seconds }
 
     public func complete(_ request: ChatRequest, model: ModelSpec, onToken: (@Sendable (String) -> Void)?) async throws -> ChatResponse {
         let index: Int = lock.withLock {

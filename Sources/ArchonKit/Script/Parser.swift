@@ -104,25 +104,24 @@ public enum Parser {
                 name = try p.name("a name after 'as'").text
             }
             var options = LoadOptions()
+            /// `KEY=VALUE` where VALUE names a case of `T` (after KEY was read).
+            func choice<T: RawRepresentable & CaseIterable>(_ key: String, _: T.Type) throws(ScriptError) -> T where T.RawValue == String {
+                let cases = T.allCases.map(\.rawValue).joined(separator: " or ")
+                guard p.peek?.isSymbol("=") == true else { throw p.errorHere("= after \(key), e.g. \(key)=reference") }
+                p.index += 1
+                let v = try p.name("\(cases) after \(key)=")
+                guard let value = T(rawValue: v.text) else {
+                    throw ScriptError("\(key) takes \(cases), not '\(v.text)'", source: source, token: v)
+                }
+                return value
+            }
             while let t = p.peek {
                 if t.kind == .word, t.text == "rules" {
                     p.index += 1
-                    guard p.peek?.isSymbol("=") == true else { throw p.errorHere("= after rules, e.g. rules=reference") }
-                    p.index += 1
-                    let v = try p.name("strict or reference after rules=")
-                    guard let r = RuleSet(rawValue: v.text) else {
-                        throw ScriptError("rules takes strict or reference, not '\(v.text)'", source: source, token: v)
-                    }
-                    options.rules = r
+                    options.rules = try choice("rules", RuleSet.self)
                 } else if t.kind == .word, t.text == "prompts" {
                     p.index += 1
-                    guard p.peek?.isSymbol("=") == true else { throw p.errorHere("= after prompts, e.g. prompts=reference") }
-                    p.index += 1
-                    let v = try p.name("archon or reference after prompts=")
-                    guard let style = PromptStyle(rawValue: v.text) else {
-                        throw ScriptError("prompts takes archon or reference, not '\(v.text)'", source: source, token: v)
-                    }
-                    options.prompts = style
+                    options.prompts = try choice("prompts", PromptStyle.self)
                 } else if t.kind == .word, t.text == "route" {
                     p.index += 1
                     repeat {

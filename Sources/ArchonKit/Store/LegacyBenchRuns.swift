@@ -32,11 +32,13 @@ enum LegacyBenchRuns {
                 run.dataset = dataset
                 run.title = BenchTitle.text(label: request.target, dataset: dataset, samples: request.samples,
                                             judge: request.judge, baseline: request.baseline)
-                let scorer = try DatasetRegistry.entries.first { $0.name == dataset }?.scorer
-                    ?? userScorer(dataset, before: benchCell, db)
+                let earlier = try CellRow.filter(Column("sessionId") == benchCell.sessionId && Column("number") <= benchCell.number && Column("status") == "ok")
+                    .order(Column("number").desc).fetchAll(db)
+                let scorer = DatasetRegistry.entries.first { $0.name == dataset }?.scorer
+                    ?? userScorer(dataset, in: earlier)
                     ?? (rows.contains { Judgement.from($0.judgement)?.ratings != nil } ? .judge : nil)
                 run.scorer = scorer?.rawValue
-                let definition = try definition(of: request.target, before: benchCell, db)
+                let definition = definition(of: request.target, in: earlier)
                 run.targetKind = definition.kind
                 run.target = definition.text
                 let spec: [String: Any] = ["target": definition.text, "samples": request.samples, "judge": request.judge ?? NSNull(),
@@ -66,10 +68,9 @@ enum LegacyBenchRuns {
         return nil
     }
 
-    /// The scorer a session's own dataset was loaded with, from its `dataset` cell's output.
-    static func userScorer(_ name: String, before cell: CellRow, _ db: Database) throws -> ScorerKind? {
-        let cells = try CellRow.filter(Column("sessionId") == cell.sessionId && Column("number") <= cell.number && Column("status") == "ok")
-            .order(Column("number").desc).fetchAll(db)
+    /// The scorer a session's own dataset was loaded with, from its `dataset` cell's output (`cells`:
+    /// the session's cells that ran before the bench, newest first).
+    static func userScorer(_ name: String, in cells: [CellRow]) -> ScorerKind? {
         for c in cells where c.output.hasPrefix("dataset \(name)") {
             if let m = c.output.firstMatch(of: /· scorer (\w+)/) { return ScorerKind(rawValue: String(m.1)) }
         }
@@ -77,10 +78,8 @@ enum LegacyBenchRuns {
     }
 
     /// How a target was defined in the session before the bench cell.
-    static func definition(of label: String, before cell: CellRow, _ db: Database) throws -> (kind: String, text: String) {
+    static func definition(of label: String, in cells: [CellRow]) -> (kind: String, text: String) {
         if label == "reference" { return ("reference", "reference") }
-        let cells = try CellRow.filter(Column("sessionId") == cell.sessionId && Column("number") <= cell.number && Column("status") == "ok")
-            .order(Column("number").desc).fetchAll(db)
         for c in cells {
             switch try? Parser.parse(c.source) {
             case .model(let spec)? where spec.name == label: return ("model", spec.definition.replacingOccurrences(of: "model \(spec.name) = ", with: ""))

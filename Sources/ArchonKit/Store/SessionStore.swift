@@ -454,21 +454,23 @@ public final class SessionStore: Sendable {
                 r.cellId = run.cellId.flatMap { ids[Int($0)] }
                 try r.insert(db, onConflict: .ignore)
             }
+            // Runs by key (the file's, or one this database already had).
+            var runIDs: [String: Int64] = [:]
+            for key in Set(benchRuns.map(\.key) + calls.compactMap(\.runKey) + benchItems.map(\.row.benchKey)) {
+                runIDs[key] = try Int64.fetchOne(db, sql: "SELECT id FROM benchRun WHERE key = ?", arguments: [key])
+            }
             for (cell, row, runKey) in calls {
                 var r = row
                 r.sessionId = sid
                 r.cellId = cell.flatMap { ids[$0] }
+                r.benchRunId = r.itemId == nil ? nil : runKey.flatMap { runIDs[$0] }
                 try r.insert(db)
-                if let item = row.itemId, let key = runKey {
-                    try db.execute(sql: "UPDATE call SET itemId = ?, benchRunId = (SELECT id FROM benchRun WHERE key = ?) WHERE id = ?",
-                                   arguments: [item, key, db.lastInsertedRowID])
-                }
             }
             for (cell, row) in benchItems {
                 var r = row
                 r.sessionId = sid
                 r.cellId = cell.flatMap { ids[$0] }
-                r.runId = try Int64.fetchOne(db, sql: "SELECT id FROM benchRun WHERE key = ?", arguments: [r.benchKey])
+                r.runId = runIDs[r.benchKey]
                 try r.insert(db, onConflict: .ignore)
             }
             // Files written before bench runs were stored: their runs are derived from the bench lines.
