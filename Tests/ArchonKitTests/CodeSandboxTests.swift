@@ -34,4 +34,33 @@ final class CodeSandboxTests: XCTestCase {
         XCTAssertFalse(r.passed)
         XCTAssertTrue(r.output.contains("SyntaxError"), r.output)
     }
+
+    /// A slow but correct solution passes however many runs a bench starts at once: the time limit is
+    /// the program's own CPU time, and runs beyond the machine's cores wait their turn instead of
+    /// sharing a core against the clock (MBPP 123, ~4 s of CPU, timed out in CI this way).
+    func testASlowCorrectSolutionPassesUnderConcurrentRuns() async throws {
+        try CodeSandbox.requireAvailable()
+        var s = CodeSandbox()
+        s.timeout = 3
+        let limited = s
+        // About a second of CPU each (calibrated here so the test means the same on any machine).
+        let start = ContinuousClock.now
+        let probe = await limited.run(candidate: "def spin(n):\n    t = 0\n    for i in range(n):\n        t += i % 7\n    return t\n",
+                                      tests: "spin(4_000_000)")
+        XCTAssertTrue(probe.passed, probe.output)
+        let one = (ContinuousClock.now - start) / .seconds(1)
+        let n = max(1_000_000, Int(4_000_000 * 1.2 / max(0.05, one)))
+        let runs = ProcessInfo.processInfo.activeProcessorCount * 4
+        let results = await withTaskGroup(of: SandboxResult.self) { group in
+            for _ in 0..<runs {
+                group.addTask {
+                    await limited.run(candidate: "def spin(n):\n    t = 0\n    for i in range(n):\n        t += i % 7\n    return t\n",
+                                      tests: "spin(\(n))")
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        XCTAssertEqual(results.filter(\.passed).count, runs, results.filter { !$0.passed }.map(\.output).joined(separator: "\n"))
+        XCTAssertFalse(results.contains(where: \.timedOut))
+    }
 }

@@ -35,8 +35,8 @@ public struct SandboxUnavailable: Error, CustomStringConvertible, Sendable {
 /// of the host: a private tmpfs `/tmp`, a fresh `/dev` and `/proc`, and the run's own folder at `/work`
 /// as the only writable place. Under root it first drops to a user id of its own (one per run, so the
 /// process limit of one run does not count another's). Inside, `prlimit` caps address space,
-/// processes, file size, CPU time and open files; the parent kills it at the wall timeout or when its
-/// task is cancelled, and the PID namespace takes every process it started with it.
+/// processes, file size, CPU time (`timeout` seconds) and open files; the parent kills it when its
+/// wall time passes one and a half times that (a program that sleeps or blocks) or when its task is cancelled, and the PID namespace takes every process it started with it.
 ///
 /// A pass needs proof: the harness reads a per-run nonce from standard input before any candidate
 /// code is loaded, runs the candidate and then the tests, and only after the last test writes the
@@ -74,7 +74,24 @@ public struct CodeSandbox: Sendable {
 
     /// Runs `candidate`, then `tests` in the same namespace, and reports how it ended. Waits on a
     /// thread of its own (not on Swift's cooperative pool); cancelling the task kills the run.
+    ///
+    /// Runs beyond the machine's cores wait for one to be free: the limit is the program's CPU time,
+    /// and a slow but correct solution must not be failed because a bench started more runs than the
+    /// machine can run at once.
     public func run(candidate: String, tests: String) async -> SandboxResult {
+        do { try await Self.cores.acquire() } catch {
+            return SandboxResult(passed: false, exitStatus: -1, timedOut: false, cancelled: true, exitedEarly: false,
+                                 output: "", seconds: 0)
+        }
+        let result = await runOnThread(candidate: candidate, tests: tests)
+        await Self.cores.release()
+        return result
+    }
+
+    /// One run at a time per core, for every sandbox of this process.
+    static let cores = AsyncSemaphore(limit: ProcessInfo.processInfo.activeProcessorCount)
+
+    private func runOnThread(candidate: String, tests: String) async -> SandboxResult {
         let flag = CancelFlag()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<SandboxResult, Never>) in
@@ -190,7 +207,10 @@ public struct CodeSandbox: Sendable {
         var outputBytes = 0
         let fds = [outPipe.fileHandleForReading.fileDescriptor, errPipe.fileHandleForReading.fileDescriptor]
         var open = [true, true]
-        let wallDeadline = Date().addingTimeInterval(timeout + 1)
+        // The limit is CPU time (prlimit); the wall clock only ends a program that waits instead of
+        // working (sleep, a blocked read) or spreads itself over many processes, at one and a half
+        // times the limit so a busy machine does not fail a program within it.
+        let wallDeadline = Date().addingTimeInterval(1.5 * timeout + 1)
         var timedOut = false
         var buffer = [UInt8](repeating: 0, count: 65536)
         while open.contains(true) {
@@ -219,9 +239,9 @@ public struct CodeSandbox: Sendable {
         let status = p.terminationStatus
         let signalled = p.terminationReason == .uncaughtSignal
         // The CPU limit ends the program with SIGKILL/SIGXCPU: that is a time-out too.
-        let killedByLimit = signalled && (status == SIGKILL || status == SIGXCPU)
-        let ranOutOfTime = !cancelled.isCancelled && Date().timeIntervalSince(start) >= timeout
-        if killedByLimit || ranOutOfTime { timedOut = true }
+        // bubblewrap passes on its child's death by a signal as the exit status 128 + signal.
+        let killedByLimit = [SIGKILL, SIGXCPU].contains { signalled ? status == $0 : status == 128 + $0 }
+        if killedByLimit && !cancelled.isCancelled { timedOut = true }
         let proof = String(decoding: report, as: UTF8.self)
         let proven = proof.contains(Self.marker + nonce + "\n")
         let wasCancelled = cancelled.isCancelled
