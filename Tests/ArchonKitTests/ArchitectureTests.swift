@@ -476,13 +476,16 @@ final class OutputParserTests: XCTestCase {
     }
 
     func testFinalAnswers() {
-        XCTAssertEqual(OutputParsers.finalAnswer("so \\boxed{\\frac{1}{2}} is it").answer, "0.5", "a fraction votes as its value")
+        XCTAssertEqual(OutputParsers.finalAnswer("so \\boxed{\\frac{1}{2}} is it").key, "0.5", "a fraction votes as its value")
+        XCTAssertEqual(OutputParsers.finalAnswer("so \\boxed{\\frac{1}{2}} is it").answer, "\\frac{1}{2}", "and is shown as written")
+        XCTAssertEqual(OutputParsers.finalAnswer("\\boxed{x^2+1}").key, OutputParsers.finalAnswer("The answer is 1 + x^{2}").key,
+                       "the same expression in another order is one vote")
         XCTAssertEqual(OutputParsers.finalAnswer("first \\boxed{1} then \\boxed{x^{2}}").answer, "x^{2}")
         XCTAssertEqual(OutputParsers.finalAnswer("The answer is 1,234.").answer, "1234")
         XCTAssertEqual(OutputParsers.finalAnswer("7 times 6 gives 42").method, "last-number")
         XCTAssertEqual(OutputParsers.finalAnswer("no digits\nParis").answer, "paris")
         XCTAssertEqual(OutputParsers.finalAnswer("(1, 2)").answer, "2")
-        XCTAssertEqual(OutputParsers.finalAnswer("so it is \\boxed{\\dfrac12}").answer, OutputParsers.finalAnswer("The answer is 0.5").answer,
+        XCTAssertEqual(OutputParsers.finalAnswer("so it is \\boxed{\\dfrac12}").key, OutputParsers.finalAnswer("The answer is 0.5").key,
                        "votes use the grader's equivalence")
     }
 }

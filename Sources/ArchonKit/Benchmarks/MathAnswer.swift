@@ -26,66 +26,56 @@ public enum MathAnswer {
         return OutputParsers.lastBoxed("\\boxed{" + s[r.upperBound...])
     }
 
-    /// A canonical form: no spaces, `\left`/`\right`, `\!`, dollar signs, degree marks, units in `\text{}`,
-    /// thousands separators or trailing periods; `\dfrac`/`\tfrac` → `\frac`, `\frac12` → `\frac{1}{2}`,
-    /// `a/b` → `\frac{a}{b}` for integers, and plain numbers as numbers (`0.50` → `0.5`, `5.0` → `5`).
+    /// The normal form of an answer's LaTeX (see `LatexNormalForm`).
     public static func normalize(_ raw: String) -> String {
-        var s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        for (a, b) in [("\\left", ""), ("\\right", ""), ("\\!", ""), ("\\,", ""), ("\\;", ""), ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"),
-                       ("^\\circ", ""), ("^{\\circ}", ""), ("°", ""), ("\\%", ""), ("%", ""), ("\\$", ""), ("$", ""), ("\\displaystyle", "")] {
-            s = s.replacingOccurrences(of: a, with: b)
-        }
-        // Units and words in \text{…} / \mbox{…} are dropped when something else remains.
-        let withoutText = s.replacingOccurrences(of: #"\\(?:text|mbox|mathrm)\{[^{}]*\}"#, with: "", options: .regularExpression)
-        if !withoutText.trimmingCharacters(in: .whitespaces).isEmpty { s = withoutText }
-        s = s.replacingOccurrences(of: " ", with: "")
-        s = s.replacingOccurrences(of: #"(?<=\d),(?=\d{3}(?!\d))"#, with: "", options: .regularExpression)
-        while s.hasSuffix(".") { s.removeLast() }
-        // \frac12 → \frac{1}{2}; \frac1{2} → \frac{1}{2}; \frac{1}2 → \frac{1}{2}
-        s = s.replacingOccurrences(of: #"\\frac(\d)(\d)"#, with: "\\\\frac{$1}{$2}", options: .regularExpression)
-        s = s.replacingOccurrences(of: #"\\frac(\d)\{"#, with: "\\\\frac{$1}{", options: .regularExpression)
-        s = s.replacingOccurrences(of: #"\\frac\{([^{}]*)\}(\d)"#, with: "\\\\frac{$1}{$2}", options: .regularExpression)
-        s = s.replacingOccurrences(of: #"^(-?\d+)/(\d+)$"#, with: "\\\\frac{$1}{$2}", options: .regularExpression)
-        s = s.replacingOccurrences(of: #"^-\\frac\{(\d+)\}\{(\d+)\}$"#, with: "\\\\frac{-$1}{$2}", options: .regularExpression)
-        if let v = Double(s), v.isFinite {
-            return v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : Formatting.number(v)
-        }
-        return s
+        LatexNormalForm.of(raw)
     }
 
-    /// One spelling per answer, for counting votes: the normal form, or for a number or an integer
-    /// fraction its value (so `0.5`, `\frac12` and `1/2` are one answer, as `equivalent` says).
+    /// One spelling per answer, for counting votes: answers `equivalent` calls the same get the same
+    /// spelling (`0.5`, `\frac12` and `1/2`; `x^2+1` and `1+x^{2}`; `\{1,2\}` and `\{2,1\}`). A
+    /// statement `x = 5` is counted as its value.
     public static func canonical(_ raw: String) -> String {
         let n = normalize(raw)
-        guard let v = value(n) else { return n }
-        return v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(format: "%.12g", v)
+        return MathShape.read(statement(n).map { $0.value } ?? n).canonical
     }
 
-    /// The value of a plain number or a `\frac{a}{b}` of integers.
-    static func value(_ normalized: String) -> Double? {
-        if let v = Double(normalized) { return v }
-        if let m = normalized.wholeMatch(of: #/\\frac\{(-?\d+)\}\{(-?\d+)\}/#), let a = Double(m.1), let b = Double(m.2), b != 0 {
-            return a / b
-        }
-        return nil
-    }
-
-    /// Whether two answers are the same: equal after normalisation, or equal in value (`0.5` vs `\frac12`).
-    /// When exactly one side is a statement `… = value` (`x = 5`, `16 \cdot 16 = 256`) and the other
-    /// is not, its last right-hand side is what is compared.
+    /// Whether two answers are the same. Their normal forms are read into shapes — a union of
+    /// intervals, an interval or tuple (ordered, brackets significant), a set or a list of solutions
+    /// (in any order; `\pm` stands for both signs), a matrix (entry by entry), or one expression —
+    /// and compared part by part; expressions are equal when their normal forms are, or when they
+    /// evaluate to the same value (variables are tried at several points). A statement (`x = 5`,
+    /// `x \in [2,5]`) is compared by its value when the other side is a bare value, and by name and
+    /// value when both are statements.
     public static func equivalent(_ a: String, _ b: String) -> Bool {
         let x = normalize(a), y = normalize(b)
-        if same(x, y) { return true }
-        let xs = x.contains("="), ys = y.contains("=")
-        if xs != ys, let rhs = (xs ? x : y).split(separator: "=").last.map(String.init), !rhs.isEmpty {
-            return same(rhs, xs ? y : x)
+        if x == y { return true }
+        switch (statement(x), statement(y)) {
+        case let (sx?, sy?):
+            return sx.name == sy.name && MathShape.read(sx.value).matches(MathShape.read(sy.value))
+        case let (sx?, nil):
+            return MathShape.read(sx.value).matches(MathShape.read(y))
+        case let (nil, sy?):
+            return MathShape.read(x).matches(MathShape.read(sy.value))
+        case (nil, nil):
+            return MathShape.read(x).matches(MathShape.read(y))
         }
-        return false
     }
 
-    static func same(_ x: String, _ y: String) -> Bool {
-        if x == y { return true }
-        if let u = value(x), let v = value(y) { return abs(u - v) <= 1e-9 * max(1, abs(u), abs(v)) }
-        return false
+    /// `name = value` (or `name \in value`) split at its last top-level relation; nil for anything else
+    /// (including a compound answer such as `\lambda=2, A(1,0)`, which has a comma outside brackets).
+    static func statement(_ normal: String) -> (name: String, value: String)? {
+        let parts = MathShape.topLevel(normal, separators: ["="])
+        var name: String, value: String
+        if parts.count >= 2 {
+            name = parts.dropLast().joined(separator: "=")
+            value = parts.last!
+        } else if let r = normal.range(of: #"\\in(?![a-zA-Z])"#, options: .regularExpression) {
+            name = String(normal[..<r.lowerBound])
+            value = String(normal[r.upperBound...])
+        } else {
+            return nil
+        }
+        guard !name.isEmpty, !value.isEmpty, MathShape.topLevel(name, separators: [","]).count == 1 else { return nil }
+        return (name, value)
     }
 }

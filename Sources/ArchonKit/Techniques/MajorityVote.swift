@@ -9,9 +9,9 @@ public enum MajorityVote {
         guard !state.candidates.isEmpty else { return TechniqueOutcome(state: state, notes: ["no candidates to vote on"]) }
         let answers = state.candidates.map { OutputParsers.finalAnswer($0.text) }
         var counts: [String: Int] = [:]
-        for a in answers { counts[a.answer, default: 0] += 1 }
+        for a in answers { counts[a.key, default: 0] += 1 }
         let best = counts.values.max() ?? 0
-        let winner = answers.firstIndex { counts[$0.answer] == best }!
+        let winner = answers.firstIndex { counts[$0.key] == best }!
         let fallbacks = answers.filter { $0.method == "last-line" }.count
         var notes = ["answers: " + answers.enumerated().map { "[\($0 + 1)] \(Formatting.snippet($1.answer, 20)) (\($1.method))" }.joined(separator: ", ")]
         notes.append("majority: \(Formatting.snippet(answers[winner].answer, 30)) with \(best) of \(answers.count) votes; kept candidate \(winner + 1)")

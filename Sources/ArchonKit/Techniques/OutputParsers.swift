@@ -133,13 +133,15 @@ public enum OutputParsers {
     }
 
     /// The final answer of a solution: `\boxed{…}` (nested braces), "the answer is …", else the last number,
-    /// else the last non-empty line. Also says which rule found it.
-    public static func finalAnswer(_ text: String) -> (answer: String, method: String) {
-        // The grader's extraction and canonical form, so votes agree with how answers are scored
-        // (0.5 and \frac12 are one answer); lower-cased, and the last line when there is no answer at all.
-        if let (found, method) = MathAnswer.extract(text) { return (MathAnswer.canonical(found).lowercased(), method) }
-        let lastLine = text.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
-        return (normalize(lastLine), "last-line")
+    /// else the last non-empty line — as written (its normal form), the key its vote counts under, and
+    /// the rule that found it. Keys are the grader's canonical form, so votes agree with how answers
+    /// are scored (`0.5` and `\frac12` are one answer, so are `x^2+1` and `1+x^2`).
+    public static func finalAnswer(_ text: String) -> (answer: String, key: String, method: String) {
+        if let (found, method) = MathAnswer.extract(text) {
+            return (MathAnswer.normalize(found), MathAnswer.canonical(found).lowercased(), method)
+        }
+        let lastLine = normalize(text.split(whereSeparator: \.isNewline).last.map(String.init) ?? "")
+        return (lastLine, lastLine, "last-line")
     }
 
     /// The content of the last `\boxed{…}`, with nested braces.
