@@ -126,6 +126,42 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(try store.benchRuns().first?.targetKind, "recorded")
     }
 
+    /// MixEval free-form: the rule grades final answers only; what it cannot decide goes to the judge,
+    /// and the table counts rule-graded, judge-graded and undecided items apart.
+    func testFreeFormItemsTheRuleCannotDecideGoToTheJudge() async throws {
+        let store = try SessionStore(path: dir.path("grading.sqlite"))
+        let session = try store.openSession(kind: "test")
+        let provider = ScriptedProvider { _, _ in "The model's answer names another city. [[0]]" }
+        let client = ModelClient(provider: { _ in provider }, recorder: StoreRecorder(store: store, session: session), cache: store)
+        let items = [("a", "Paris"), ("b", "Paris"), ("c", "367"), ("d", "Paris")].map { id, target in
+            BenchmarkItem(id: id, category: "", turns: ["Which city, or how many?"], targets: [target])
+        }
+        let data = Dataset(name: "ff", items: items, scorer: .mixeval, source: "test")
+        let recorded = RecordedAnswers(name: "published", answers: [
+            "a": ["Let me see. The answer is Paris."],                       // the final answer is the target
+            "b": ["Paris is what many say, but the city is Lyon."],          // a mention, concluding otherwise
+            "c": ["There were 42 more."],                                    // a different number
+            "d": ["Paris comes to mind first.\nOn reflection, it is Lyon."], // a mention on an earlier line
+        ])
+        let evaluator = Evaluator(client: client, store: store, session: session)
+        let ruleOnly = try await evaluator.run(try BenchSpec(label: "published", target: .recorded(recorded), dataset: data, slice: Slice(dataset: "ff")))
+        XCTAssertEqual(ruleOnly.items.map(\.score), [1, 0, 0, 0], "no credit for a mention")
+        XCTAssertEqual(ruleOnly.items.map(\.grading), [.rule, .undecided, .rule, .undecided])
+        XCTAssertEqual(provider.requests.count, 0)
+        let table = BenchTable.render(rows: ruleOnly.items, slice: ruleOnly.slice, scorer: .mixeval, samples: 1, baseline: nil)
+        XCTAssertTrue(table.contains("graded: 2 by rule, 0 by the judge, 2 undecided by rule and scored 0 (judge=MODEL grades them)"), table)
+
+        let judge = ModelSpec(name: "j", provider: "scripted", model: "j", parameters: GenerationParameters(temperature: 0))
+        let judged = try await evaluator.run(try BenchSpec(label: "published", target: .recorded(recorded), dataset: data,
+                                                           slice: Slice(dataset: "ff"), judge: judge))
+        XCTAssertEqual(judged.items.map(\.grading), [.rule, .judge, .rule, .judge])
+        XCTAssertEqual(provider.requests.count, 2, "only the undecided items were judged")
+        XCTAssertTrue(provider.requests.allSatisfy { $0.request.messages.map(\.content).joined().contains("Which city, or how many?") })
+        let judgedTable = BenchTable.render(rows: judged.items, slice: judged.slice, scorer: .mixeval, samples: 1, baseline: nil)
+        XCTAssertTrue(judgedTable.contains("graded: 2 by rule, 2 by the judge"), judgedTable)
+        XCTAssertEqual(try store.benchItems(key: judged.run.key).values.compactMap(\.grading).count, 4, "the grading is stored")
+    }
+
     func testSpecsAreCheckedBeforeAnyCall() throws {
         let judged = Dataset(name: "mt", items: [BenchmarkItem(id: "1", category: "", turns: ["hi"])], scorer: .judge, source: "t")
         XCTAssertThrowsError(try BenchSpec(label: "s", target: .model(Self.model), dataset: judged, slice: Slice(dataset: "mt"))) {

@@ -16,9 +16,36 @@ final class ScorerTests: XCTestCase {
         XCTAssertNil(MixEvalAnswer.chosenOption("Options:\n(A) red\n(B) green\n(C) blue\n(D) yellow", options: options),
                      "an answer that repeats the options chose none of them")
         XCTAssertEqual(MixEvalAnswer.chosenOption("The answer is A. Wait — the answer is (D).", options: options), 3, "the last statement counts")
-        XCTAssertTrue(MixEvalAnswer.freeFormMatches("After counting, it is\nThe Eiffel Tower.", targets: ["Eiffel Tower"]))
-        XCTAssertTrue(MixEvalAnswer.freeFormMatches("1,234", targets: ["1 234"]))
-        XCTAssertFalse(MixEvalAnswer.freeFormMatches("Paris", targets: ["Lyon"]))
+    }
+
+    /// Free-form answers are graded by their final answer, never by a mention of a target elsewhere;
+    /// what the rule cannot decide is said to be undecided (a judge grades it).
+    func testFreeFormGradesTheFinalAnswer() {
+        func grade(_ answer: String, _ targets: [String]) -> FreeFormGrade { MixEvalAnswer.gradeFreeForm(answer, targets: targets) }
+        // Credited: the final answer is a target.
+        XCTAssertEqual(grade("After counting, it is\nThe Eiffel Tower.", ["Eiffel Tower"]).verdict, .correct)
+        XCTAssertEqual(grade("1,234", ["1 234"]).verdict, .correct)
+        XCTAssertEqual(grade("367", ["367"]).verdict, .correct)
+        XCTAssertEqual(grade("There were 367 more white women and girls.", ["367"]).verdict, .correct)
+        XCTAssertEqual(grade("The capital of France is Paris.", ["Paris"]).verdict, .correct)
+        XCTAssertEqual(grade("Let me think. Many say Lyon. The answer is Paris.", ["Paris"]).verdict, .correct)
+        XCTAssertEqual(grade("Working it out step by step gives \\boxed{12}", ["12"]).verdict, .correct)
+        XCTAssertEqual(grade("Answer: 12.0", ["12"]).verdict, .correct)
+        // Mentions that conclude with something else: no credit (each was credited before).
+        for answer in ["Some would say Paris, but the capital is Lyon.",
+                       "Paris is a common guess. However, the correct answer is Lyon.",
+                       "The answer is not Paris.\nIt is Lyon.",
+                       "Paris? No. Lyon.",
+                       "It is definitely not Paris."] {
+            XCTAssertNotEqual(grade(answer, ["Paris"]).verdict, .correct, answer)
+        }
+        XCTAssertNotEqual(grade("There were 367 whites and 400 coloured, so the difference is 33.", ["367"]).verdict, .correct)
+        // A number against a number is decided by the rule; words it cannot judge are left to the judge.
+        XCTAssertEqual(grade("The answer is 42.", ["367"]).verdict, .wrong)
+        XCTAssertEqual(grade("Paris", ["Lyon"]).verdict, .undecided)
+        XCTAssertEqual(grade("USA", ["United States"]).verdict, .undecided)
+        XCTAssertEqual(grade("", ["Paris"]).verdict, .undecided)
+        XCTAssertEqual(grade("Some would say Paris, but the capital is Lyon.", ["Paris"]).finalAnswer, "the capital is Lyon")
     }
 
     /// Numeric options: a letter names an option by its place, never by the option's text.

@@ -8,6 +8,14 @@ public struct ItemScore: Sendable, Codable, Equatable {
     public var score: Double
     /// What was compared (extracted answer and method, test outcome).
     public var detail: String
+    /// Who graded it, for scorers where a rule may leave the answer to a judge (MixEval, match).
+    public var grading: Grading? = nil
+}
+
+/// Who graded an answer: the scorer's rule, the judge, or nobody (the rule could not decide and no
+/// judge was given; scored 0).
+public enum Grading: String, Sendable, Codable, Equatable {
+    case rule, judge, undecided
 }
 
 /// Scores one answer without a judge: `math` (MATH500, AIME), `code` (HumanEval, MBPP, run in the
@@ -124,12 +132,17 @@ public enum Scorer {
             if let options = item.options {
                 let correct = Set((item.targets ?? []).compactMap(Int.init))
                 guard let chosen = MixEvalAnswer.chosenOption(answer, options: options) else {
-                    return ItemScore(score: 0, detail: "no option could be read from the answer")
+                    return ItemScore(score: 0, detail: "no option could be read from the answer", grading: .undecided)
                 }
-                return ItemScore(score: correct.contains(chosen) ? 1 : 0, detail: "chose (\(MixEvalAnswer.letters[chosen]))")
+                return ItemScore(score: correct.contains(chosen) ? 1 : 0, detail: "chose (\(MixEvalAnswer.letters[chosen]))", grading: .rule)
             }
-            let ok = MixEvalAnswer.freeFormMatches(answer, targets: item.targets ?? [])
-            return ItemScore(score: ok ? 1 : 0, detail: ok ? "matches a target" : "matches no target (normalised)")
+            let g = MixEvalAnswer.gradeFreeForm(answer, targets: item.targets ?? [])
+            let read = "final answer \"\(Formatting.snippet(g.finalAnswer, 40))\""
+            switch g.verdict {
+            case .correct: return ItemScore(score: 1, detail: read + " is a target", grading: .rule)
+            case .wrong: return ItemScore(score: 0, detail: read + " is not the target's number", grading: .rule)
+            case .undecided: return ItemScore(score: 0, detail: read + ": the rule cannot decide", grading: .undecided)
+            }
         case .judge, .pairwise, .arena:
             return ItemScore(score: 0, detail: "the \(scorer) scorer needs a judge (JudgedScoring)")
         }

@@ -116,6 +116,7 @@ public struct Evaluator: Sendable {
             let itemStart = ContinuousClock.now
             var scores: [Double] = []
             var details: [String] = []
+            var gradings: [Grading?] = []
             var answers: [String] = []
             var judgement: Judgement?
             // Pairwise judging needs the baseline's answer too: both are asked at once.
@@ -132,18 +133,18 @@ public struct Evaluator: Sendable {
                     (scored, judgement) = try await judging!.pairwise(item, answer: last, baseline: other, arena: scorer == .arena)
                 case .math, .code, .mixeval, .match:
                     scored = await Scorer.score(last, item: item, dataset: datasetName, scorer: scorer, sandbox: codeSandbox)
-                    // With a judge: free-form answers the match refused are graded, and multiple-choice
-                    // answers whose option could not be read are read by the judge.
-                    if scored.score < 1, let judging, scorer == .mixeval || scorer == .match,
-                       item.options == nil || MixEvalAnswer.chosenOption(last, options: item.options!) == nil {
+                    // With a judge: what the rule could not decide — a free-form answer whose final
+                    // answer is not plainly a target, a choice that could not be read — goes to the judge.
+                    if scored.grading == .undecided, let judging {
                         let (sc, j) = item.options == nil ? try await judging.freeForm(item, answer: last)
                                                           : try await judging.choice(item, answer: last)
-                        scored = ItemScore(score: sc.score, detail: scored.detail + "; " + sc.detail)
+                        scored = ItemScore(score: sc.score, detail: scored.detail + "; " + sc.detail, grading: .judge)
                         judgement = j
                     }
                 }
                 scores.append(scored.score)
                 details.append(scored.detail)
+                gradings.append(scored.grading)
                 answers.append(turns.count > 1 ? turns.enumerated().map { "[turn \($0 + 1)]\n\($1)" }.joined(separator: "\n\n") : last)
             }
             let spent = tally.total
@@ -151,6 +152,8 @@ public struct Evaluator: Sendable {
                                    answer: answers.joined(separator: "\n\n---\n\n"), score: Statistics.mean(scores),
                                    detail: details.joined(separator: " | "), judgement: judgement?.json)
             row.runId = runID
+            // The item's grading: by the judge if any sample was, undecided if any was left so, else by rule.
+            row.grading = [Grading.judge, .undecided, .rule].first { g in gradings.contains(g) }
             (row.calls, row.promptTokens, row.completionTokens) = (spent.calls, spent.promptTokens, spent.completionTokens)
             (row.cost, row.unpricedCalls) = (spent.cost, spent.unpriced)
             row.seconds = (ContinuousClock.now - itemStart).seconds

@@ -23,6 +23,14 @@ public enum BenchTable {
             default: accuracy(rows, slice: slice, samples: samples)
             }
         }
+        let graded = rows.compactMap(\.grading)
+        if !graded.isEmpty {
+            let by = { (g: Grading) in graded.filter { $0 == g }.count }
+            text += "\ngraded: \(by(.rule)) by rule, \(by(.judge)) by the judge"
+            if by(.undecided) > 0 {
+                text += ", \(by(.undecided)) undecided by rule and scored 0 (judge=MODEL grades them)"
+            }
+        }
         if unscored > 0 {
             text += "\nnote: \(unscored) item(s) unscored and left out — the judge gave no verdict in the required form after 3 tries (their details say why)"
         }

@@ -267,6 +267,9 @@ public final class SessionStore: Sendable {
             try db.create(index: "call_benchRun", on: "call", columns: ["benchRunId", "itemId"])
             try LegacyBenchRuns.derive(db)
         }
+        m.registerMigration("v10-item-grading") { db in
+            try db.alter(table: "benchItem") { t in t.add(column: "grading", .text) }
+        }
         return m
     }
 
@@ -591,6 +594,8 @@ public struct BenchItemRow: Codable, Sendable, FetchableRecord, PersistableRecor
     public var cost: Double? = nil
     public var unpricedCalls: Int? = nil
     public var seconds: Double? = nil
+    /// Who graded it where a rule may leave answers to a judge (MixEval, match); nil elsewhere.
+    public var grading: Grading? = nil
 }
 
 extension SessionStore {
