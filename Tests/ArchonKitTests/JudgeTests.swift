@@ -95,6 +95,67 @@ final class JudgeTests: XCTestCase {
         XCTAssertEqual(BradleyTerry.fit([Battle(a: "m", b: "base", outcome: 0)])["m"], 0, "never won: strength 0, not a crash")
     }
 
+    /// MixEval's release files (objects keyed by id, `context`, index targets) read as MixEval reads
+    /// them, and prompted with MixEval's own layout; the bundled MixEval-Hard gets the same prompts.
+    func testMixEvalReleaseFilesAndPrompts() throws {
+        let dir = TempDir()
+        defer { dir.remove() }
+        let freeForm = #"""
+        {"0": {"problem_type": "free-form", "context": "Bermuda had 4,470 whites in 1727.", "prompt": "How many whites?", "target": ["4470", "4,470"], "benchmark_name": "DROP"},
+         "1": {"problem_type": "free-form", "context": "none", "prompt": "What is 6 times 7?", "target": ["42"], "benchmark_name": "GSM8k"},
+         "10": {"problem_type": "free-form", "context": null, "prompt": "Capital of France?", "target": ["Paris"], "benchmark_name": "TriviaQA"},
+         "2": {"problem_type": "free-form", "context": "  ", "prompt": "Largest planet?", "target": ["Jupiter"], "benchmark_name": "TriviaQA"}}
+        """#
+        let choices = #"""
+        {"7": {"problem_type": "single-choice", "context": "A premise.", "prompt": "2+1?", "options": ["1", "2", "3", "4"], "target": [2], "benchmark_name": "MMLU"},
+         "8": {"problem_type": "single-choice", "prompt": "Sky?", "options": ["red", "blue"], "target": [1], "benchmark_name": "ARC"}}
+        """#
+        try freeForm.write(toFile: dir.path("free-form.json"), atomically: true, encoding: .utf8)
+        try choices.write(toFile: dir.path("multiple-choice.json"), atomically: true, encoding: .utf8)
+
+        var ff = UserDatasetSpec(name: "ff", path: "free-form.json")
+        try ff.set("format", "mixeval")
+        try ff.validate()
+        let f = try ff.load(relativeTo: dir.url)
+        XCTAssertEqual(f.scorer, .mixeval)
+        XCTAssertEqual(f.items.map(\.id), ["0", "1", "2", "10"], "ids are the keys, in number order")
+        XCTAssertEqual(f.items.map(\.context), ["Bermuda had 4,470 whites in 1727.", nil, nil, nil], "none, null and blank are no context")
+        XCTAssertEqual(f.items[0].targets, ["4470", "4,470"])
+        XCTAssertEqual(Scorer.prompt(f.items[0], dataset: "ff", scorer: .mixeval),
+                       "Question: Bermuda had 4,470 whites in 1727.\nHow many whites?\nAnswer the question shortly.")
+        XCTAssertEqual(Scorer.prompt(f.items[1], dataset: "ff", scorer: .mixeval),
+                       "Question: What is 6 times 7?\nAnswer the question. \nLet's think step by step.")
+
+        var mc = UserDatasetSpec(name: "mc", path: "multiple-choice.json")
+        try mc.set("format", "mixeval")
+        let m = try mc.load(relativeTo: dir.url)
+        XCTAssertEqual(m.items.map(\.targets), [["2"], ["1"]], "targets are option indices, numeric options included")
+        XCTAssertEqual(Scorer.prompt(m.items[0], dataset: "mc", scorer: .mixeval),
+                       "A premise.\n2+1?\nA. 1\nB. 2\nC. 3\nD. 4\nAnswer with the option letter from the given choices directly.")
+        XCTAssertEqual(Scorer.prompt(m.items[1], dataset: "mc", scorer: .mixeval),
+                       "Sky?\nA. red\nB. blue\nAnswer with the option letter from the given choices directly.")
+
+        // Without format=: the keyed file is read through the mapping given (it was "line 1 is not a JSON object").
+        var mapped = UserDatasetSpec(name: "mapped", path: "free-form.json")
+        try mapped.set("prompt", "prompt")
+        try mapped.set("context", "context")
+        try mapped.set("targets", "target")
+        try mapped.set("scorer", "mixeval")
+        XCTAssertEqual(try mapped.load(relativeTo: dir.url).items.map(\.id), ["0", "1", "2", "10"])
+        var wrongFormat = UserDatasetSpec(name: "w", path: "free-form.json")
+        XCTAssertThrowsError(try wrongFormat.set("format", "alpaca")) {
+            XCTAssertTrue(($0 as? UserDatasetSpec.SpecError)?.message.hasPrefix("unknown format 'alpaca'") == true, "\($0)")
+        }
+
+        // The bundled MixEval-Hard: the same layout, context before the question.
+        let bundled = try DatasetRegistry.load("mixeval_hard", root: repositoryRoot.appendingPathComponent("datasets")).items
+        let first = try XCTUnwrap(bundled.first { $0.id == "ff-0" })
+        XCTAssertTrue(Scorer.prompt(first, dataset: "mixeval_hard", scorer: .mixeval).hasPrefix("Question: The Population of Bermuda in 1727"))
+        XCTAssertTrue(Scorer.prompt(first, dataset: "mixeval_hard", scorer: .mixeval).hasSuffix("coloured women and girls?\nAnswer the question shortly."))
+        let choice = try XCTUnwrap(bundled.first { $0.options != nil })
+        XCTAssertTrue(Scorer.prompt(choice, dataset: "mixeval_hard", scorer: .mixeval).hasSuffix("\nAnswer with the option letter from the given choices directly."))
+    }
+
     func testAUsersJSONLFileThroughAFieldMapping() throws {
         let dir = TempDir()
         defer { dir.remove() }

@@ -18,10 +18,12 @@ public struct BenchmarkItem: Sendable, Equatable, Codable {
     public var referenceTurns: [String]?
     /// The baseline answer pairwise judging compares against (AlpacaEval's GPT-4 output).
     public var baseline: String?
+    /// Text the prompt puts before the question (MixEval's `context`: a passage, a premise).
+    public var context: String?
 
     public init(id: String, category: String, turns: [String], reference: String? = nil, options: [String]? = nil,
                 targets: [String]? = nil, tests: String? = nil, entryPoint: String? = nil, baseline: String? = nil,
-                referenceTurns: [String]? = nil) {
+                referenceTurns: [String]? = nil, context: String? = nil) {
         self.id = id
         self.category = category
         self.turns = turns
@@ -32,5 +34,6 @@ public struct BenchmarkItem: Sendable, Equatable, Codable {
         self.entryPoint = entryPoint
         self.baseline = baseline
         self.referenceTurns = referenceTurns
+        self.context = context
     }
 }

@@ -146,11 +146,10 @@ public enum DatasetRegistry {
             }
             for key in dict.keys.sorted(by: { (Int($0) ?? 0) < (Int($1) ?? 0) }) {
                 let o = dict[key]!
-                var prompt = o["prompt"] as? String ?? ""
-                if let context = o["context"] as? String, !context.isEmpty { prompt = context + "\n\n" + prompt }
                 let targets = (o["target"] as? [Any] ?? []).compactMap(string)
-                items.append(BenchmarkItem(id: "\(kind)-\(key)", category: o["benchmark_name"] as? String ?? kind, turns: [prompt],
-                                           options: o["options"] as? [String], targets: targets))
+                items.append(BenchmarkItem(id: "\(kind)-\(key)", category: o["benchmark_name"] as? String ?? kind,
+                                           turns: [o["prompt"] as? String ?? ""], options: o["options"] as? [String], targets: targets,
+                                           context: MixEvalPrompt.context(o["context"])))
             }
         }
         return items

@@ -46,8 +46,9 @@ public enum Scorer {
 
     /// The prompt sent for turn `turn` of an item.
     public static func prompt(_ item: BenchmarkItem, dataset: String, scorer: ScorerKind, turn: Int = 0) -> String {
-        let text = item.turns[turn]
-        guard turn == 0 else { return text }
+        guard turn == 0 else { return item.turns[turn] }
+        if scorer == .mixeval { return MixEvalPrompt.render(item) }
+        let text = item.context.map { $0 + "\n\n" + item.turns[0] } ?? item.turns[0]
         switch (dataset, scorer) {
         case ("humaneval", _):
             return "Complete this Python function. Answer with the whole function in a ```python code block.\n\n" + text
@@ -56,8 +57,8 @@ public enum Scorer {
                 + (item.tests?.split(separator: "\n").first.map(String.init) ?? "")
         case (_, .code):
             return text + "\n\nAnswer with Python code in a ```python code block."
-        case (_, .mixeval), (_, .match):
-            guard let options = item.options else { return dataset == "mixeval_hard" ? text + "\n\nAnswer briefly." : text }
+        case (_, .match):
+            guard let options = item.options else { return text }
             let listed = options.enumerated().map { "(\(MixEvalAnswer.letters[$0])) \($1)" }.joined(separator: "\n")
             return text + "\n\n" + listed + "\n\nAnswer with the letter of the correct option."
         case (_, .math):

@@ -2,6 +2,12 @@
 
 import Foundation
 
+/// A file layout with conventions of its own.
+public enum DatasetFormat: String, Sendable, Equatable {
+    /// MixEval's release files: items keyed by id, `context`, `target` as option indices.
+    case mixeval
+}
+
 /// `dataset NAME = "FILE.jsonl" prompt=FIELD [answer=FIELD] … [scorer=S]`: which field holds what.
 public struct UserDatasetSpec: Sendable, Equatable {
     public var name: String
@@ -10,6 +16,8 @@ public struct UserDatasetSpec: Sendable, Equatable {
     public var fields: [String: String] = [:]
     /// Chosen scorer, or nil to pick one from the fields given.
     public var scorer: ScorerKind?
+    /// A known file layout whose fields and conventions apply (`format=mixeval`).
+    public var format: DatasetFormat?
 
     public init(name: String, path: String) {
         self.name = name
@@ -19,6 +27,7 @@ public struct UserDatasetSpec: Sendable, Equatable {
     /// What each mapping key means (for help, completion and errors).
     public static let keys: [(key: String, meaning: String)] = [
         ("prompt", "the question (text)"),
+        ("context", "text the prompt puts before the question (MixEval's context)"),
         ("turns", "the user turns (a list of texts), instead of prompt"),
         ("answer", "the gold answer (math, match) or reference answer (judge)"),
         ("targets", "accepted answers (a list, or one text)"),
@@ -29,7 +38,11 @@ public struct UserDatasetSpec: Sendable, Equatable {
         ("category", "the category, for per-category rows"),
         ("id", "the item id (default: the line number)"),
         ("scorer", "math | match | mixeval | code | judge | pairwise | arena (default: chosen from the fields)"),
+        ("format", "mixeval: a MixEval release file (an object of items keyed by id) read with MixEval's fields and prompts"),
     ]
+    /// MixEval's field names, the mapping `format=mixeval` starts from (each can still be set).
+    public static let mixEvalFields = ["prompt": "prompt", "context": "context", "targets": "target", "options": "options",
+                                       "category": "benchmark_name"]
     public static let scorers = ScorerKind.forUserDatasets.map(\.rawValue)
 
     public struct SpecError: Error, Sendable {
@@ -38,6 +51,16 @@ public struct UserDatasetSpec: Sendable, Equatable {
     }
 
     public mutating func set(_ key: String, _ value: String) throws(SpecError) {
+        if key == "format" {
+            guard value == "mixeval" else {
+                throw SpecError(message: "unknown format '\(value)' — the one format with defaults is mixeval (MixEval's release files); "
+                    + "other files need prompt=FIELD and the rest", isKey: false)
+            }
+            format = .mixeval
+            for (k, field) in Self.mixEvalFields where fields[k] == nil { fields[k] = field }
+            if scorer == nil { scorer = .mixeval }
+            return
+        }
         if key == "scorer" {
             guard let kind = ScorerKind(rawValue: value), ScorerKind.forUserDatasets.contains(kind) else {
                 throw SpecError(message: "unknown scorer '\(value)'" + (Suggestion.closest(to: value, in: Self.scorers).map { " — did you mean '\($0)'?" }
@@ -86,7 +109,14 @@ public struct UserDatasetSpec: Sendable, Equatable {
         }
         let text = String(decoding: data, as: UTF8.self)
         var records: [(line: Int, object: [String: Any])] = []
-        if text.drop(while: { $0.isWhitespace }).first == "[" {
+        var keys: [Int: String] = [:]
+        if text.drop(while: { $0.isWhitespace }).first == "{", let keyed = Self.keyedRecords(data) {
+            // MixEval's release files: one object whose values are the items, keyed by id.
+            for (i, entry) in keyed.enumerated() {
+                records.append((i + 1, entry.object))
+                keys[i + 1] = entry.key
+            }
+        } else if text.drop(while: { $0.isWhitespace }).first == "[" {
             guard let list = try? JSONSerialization.jsonObject(with: data) as? [Any] else {
                 throw DatasetError(message: "\(path) starts with [ but is not a JSON list — write one JSON object per line (JSONL) or a valid list")
             }
@@ -136,14 +166,19 @@ public struct UserDatasetSpec: Sendable, Equatable {
             guard (1...most).contains(turns.count) else {
                 throw DatasetError(message: "\(path) line \(line): \(turns.count) turns — the \(scorer) scorer takes \(most == 1 ? "one turn" : "one or two turns (as MT-Bench)")")
             }
-            let id = try text("id") ?? String(line)
+            let id = try text("id") ?? keys[line] ?? String(line)
             guard ids.insert(id).inserted else {
                 throw DatasetError(message: "\(path) line \(line): id '\(id)' is used twice — ids must be unique (or leave id= out)")
             }
             let answer = try text("answer", required: scorer == .math)
             let options = try list("options")
             var targets = try list("targets")
-            if let options, let a = answer ?? targets?.first {
+            if let options, format == .mixeval {
+                // MixEval's targets of a choice item are 0-based option indices.
+                guard let t = targets, !t.isEmpty, t.allSatisfy({ Int($0).map { (0..<options.count).contains($0) } ?? false }) else {
+                    throw DatasetError(message: "\(path) item \(keys[line] ?? String(line)): the target \(targets ?? []) is not a list of option indices 0…\(options.count - 1)")
+                }
+            } else if let options, let a = answer ?? targets?.first {
                 // A choice item: keep targets as option indices. A letter (`C`, `(C)`, `C.`) names an option
                 // by its place before anything else, so numeric options ("1"…"4") are never misread;
                 // then the option's text; then a 0-based index.
@@ -159,8 +194,26 @@ public struct UserDatasetSpec: Sendable, Equatable {
             }
             items.append(BenchmarkItem(id: id, category: try text("category") ?? "", turns: turns, reference: answer, options: options,
                                        targets: targets, tests: try text("tests", required: scorer == .code),
-                                       entryPoint: try text("entry_point"), baseline: try text("baseline")))
+                                       entryPoint: try text("entry_point"), baseline: try text("baseline"),
+                                       context: MixEvalPrompt.context(try value("context"))))
         }
         return Dataset(name: name, items: items, scorer: scorer, source: path)
+    }
+
+    /// The items of a file that is one JSON object of objects (keyed by id, numeric keys in number
+    /// order); nil for anything else.
+    static func keyedRecords(_ data: Data) -> [(key: String, object: [String: Any])]? {
+        guard let dict = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], !dict.isEmpty else { return nil }
+        var out: [(key: String, object: [String: Any])] = []
+        for (key, value) in dict {
+            guard let object = value as? [String: Any] else { return nil }
+            out.append((key, object))
+        }
+        return out.sorted { a, b in
+            switch (Int(a.key), Int(b.key)) {
+            case let (x?, y?): return x < y
+            default: return a.key < b.key
+            }
+        }
     }
 }
