@@ -126,6 +126,39 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(try store.benchRuns().first?.targetKind, "recorded")
     }
 
+    /// Both published formats are read and matched: AlpacaEval outputs by instruction (spacing aside),
+    /// FastChat answers by question id with the same number of turns; items without one are counted.
+    func testRecordedAnswerFilesMatchTheirItems() async throws {
+        try #"[{"instruction": "Name  a colour.\n", "output": "Blue.", "generator": "pub"}, {"instruction": "Other", "output": "x", "generator": "pub"}]"#
+            .write(toFile: dir.path("outputs.json"), atomically: true, encoding: .utf8)
+        try "Model,win_rate,standard_error,n_total,length_controlled_winrate\npub,41.5,1.2,805,50.25\n"
+            .write(toFile: dir.path("leaderboard.csv"), atomically: true, encoding: .utf8)
+        let alpaca = try RecordedAnswers.load(name: "pub", path: "outputs.json", format: nil, relativeTo: dir.url)
+        XCTAssertEqual(alpaca.format, .alpacaEval)
+        XCTAssertEqual(alpaca.generator, "pub")
+        XCTAssertEqual(alpaca.leaderboard?.winRate ?? 0, 0.415, accuracy: 1e-9)
+        XCTAssertEqual(alpaca.leaderboard?.lengthControlled ?? 0, 0.5025, accuracy: 1e-9)
+        let items = [BenchmarkItem(id: "0", category: "", turns: ["Name a colour."], baseline: "Red."),
+                     BenchmarkItem(id: "1", category: "", turns: ["Unknown"], baseline: "y")]
+        XCTAssertEqual(alpaca.answer(for: items[0]), ["Blue."])
+        XCTAssertNil(alpaca.answer(for: items[1]))
+        let spec = try BenchSpec(label: "pub", target: .recorded(alpaca), dataset: Dataset(name: "ae", items: items, scorer: .pairwise, source: "t"),
+                                 slice: Slice(dataset: "ae"), judge: Self.model)
+        XCTAssertEqual(spec.items.map(\.id), ["0"])
+        XCTAssertEqual(spec.notes, ["pub: 1 of 2 items have no recorded answer and are left out"])
+
+        try #"{"question_id": 81, "model_id": "m", "choices": [{"index": 0, "turns": ["one", "two"]}]}"#
+            .write(toFile: dir.path("answers.jsonl"), atomically: true, encoding: .utf8)
+        let fastchat = try RecordedAnswers.load(name: "m", path: "answers.jsonl", format: nil, relativeTo: dir.url)
+        XCTAssertEqual(fastchat.format, .fastchat)
+        XCTAssertEqual(fastchat.answer(for: BenchmarkItem(id: "81", category: "", turns: ["a", "b"])), ["one", "two"])
+        XCTAssertNil(fastchat.answer(for: BenchmarkItem(id: "81", category: "", turns: ["a"])), "a one-turn item whose id happens to match")
+        XCTAssertThrowsError(try RecordedAnswers.load(name: "x", path: "outputs.json", format: .fastchat, relativeTo: dir.url)) {
+            XCTAssertTrue("\($0)".contains("outputs.json line 1 has no question_id and choices[0].turns"), "\($0)")
+        }
+        XCTAssertNotEqual(BenchTarget.recorded(alpaca).definition, BenchTarget.recorded(fastchat).definition)
+    }
+
     /// MixEval free-form: the rule grades final answers only; what it cannot decide goes to the judge,
     /// and the table counts rule-graded, judge-graded and undecided items apart.
     func testFreeFormItemsTheRuleCannotDecideGoToTheJudge() async throws {

@@ -90,6 +90,20 @@ final class ParserTests: XCTestCase {
         XCTAssertTrue(error("ask tiny \u{7}")?.message.hasPrefix("unexpected character U+7") ?? false)
     }
 
+    func testRecordedAnswersCommand() throws {
+        guard case let .answers(name, path, format)? = try parse("answers pub = \"out.json\" format=alpaca_eval") else { return XCTFail() }
+        XCTAssertEqual(name, "pub")
+        XCTAssertEqual(path, "out.json")
+        XCTAssertEqual(format, .alpacaEval)
+        guard case let .answers(_, _, none)? = try parse("answers q = \"q.jsonl\"") else { return XCTFail() }
+        XCTAssertNil(none, "the file's layout decides")
+        XCTAssertEqual(error("answers q = \"q.jsonl\" format=fastchats")?.message,
+                       "unknown format 'fastchats' — use alpaca_eval (AlpacaEval model_outputs, a JSON list) or fastchat (FastChat model_answer, JSONL) — did you mean 'fastchat'?")
+        XCTAssertTrue(error("answers q = q.jsonl")?.message.hasPrefix("expected the answers file in quotes") ?? false)
+        XCTAssertTrue(error("answers q = \"q.jsonl\" judge=x")?.message.hasPrefix("expected format=alpaca_eval or format=fastchat") ?? false)
+        XCTAssertTrue(error("answers reference = \"q.jsonl\"")?.message.hasPrefix("'reference' is the gold answers") ?? false)
+    }
+
     func testStringsAndContinuations() throws {
         guard case let .ask(_, prompt, _)? = try parse("ask t \"say \\\"hi\\\"\\nthen \\\\ bye\"") else { return XCTFail() }
         XCTAssertEqual(prompt, "say \"hi\"\nthen \\ bye")

@@ -130,6 +130,28 @@ final class PipedTests: XCTestCase {
             XCTAssertTrue(r.stdout.contains("· \(scorer) scorer · judge judge · "), "\(scorer):\n" + r.stdout)
         }
         XCTAssertFalse(r.stdout.contains("unscored"), "the grammar-held judge gave every verdict:\n" + r.stdout)
+        // A recorded target: only the judge is called (two turns, two calls).
+        XCTAssertTrue(r.stdout.contains("answers qwen: 80 from datasets/recorded/mt_bench/Qwen2-72B-Instruct.jsonl · fastchat format"), r.stdout)
+        XCTAssertNotNil(r.stdout.firstMatch(of: #/bench qwen · judge scorer · judge judge · 1 scored now, 0 resumed · 2 calls · \d+ → \d+ tokens · \$0 \(judge: 2 calls/#), r.stdout)
+    }
+
+    func testTheShippedPublishedOutputsRecipeRuns() throws {
+        let r = try archon(["run", repositoryRoot.appendingPathComponent("recipes/published.archon").path, "--db", db],
+                           directory: repositoryRoot.path)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("answers archon: 805 from datasets/recorded/alpaca_eval/archon-1-110F-2-110M.json · alpaca_eval format · archon-1-110F-2-110M · matched to items by instruction"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("win rate 39.6% ± 1.4, length-controlled 47.9% — for context: another judge and all 805 items"), r.stdout)
+        XCTAssertNotNil(r.stdout.firstMatch(of: #/\[3\] bench archon · pairwise scorer · judge judge · 2 scored now, 0 resumed · 4 calls · \d+ → \d+ tokens · \$0 \(judge: 4 calls/#),
+                        "the published side costs judge calls only:\n" + r.stdout)
+        XCTAssertTrue(r.stdout.contains("items scored for both: 2"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("difference archon − tiny: "), r.stdout)
+        XCTAssertTrue(r.stdout.contains("win rate vs archon"), r.stdout)
+        // The published answers reached the judge as they are in the file.
+        let file = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: repositoryRoot.appendingPathComponent(
+            "datasets/recorded/alpaca_eval/archon-1-110F-2-110M.json"))) as? [[String: Any]])
+        let first = try XCTUnwrap(file.first?["output"] as? String)
+        let sent = try SessionStore(path: db).calls(session: 1).map(\.request)
+        XCTAssertTrue(sent.contains { $0.contains(String(first.prefix(100))) }, "the recorded output is in a judge prompt")
     }
 
     func testTheShippedAblationRecipeRuns() throws {

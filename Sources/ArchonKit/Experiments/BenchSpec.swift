@@ -90,10 +90,18 @@ public struct BenchSpec: Sendable {
             items = answerable
         }
         if case let .recorded(r) = target {
-            let answerable = items.filter { r.answers[$0.id] != nil }
+            let answerable = items.filter { r.answer(for: $0) != nil }
             if answerable.isEmpty { throw ScriptError("\(r.name) has no recorded answer for any item of \(slice)") }
             if answerable.count < items.count {
                 notes.append("\(r.name): \(items.count - answerable.count) of \(items.count) items have no recorded answer and are left out")
+            }
+            items = answerable
+        }
+        if case let .target(label, .recorded(r))? = baseline {
+            let answerable = items.filter { r.answer(for: $0) != nil }
+            if answerable.isEmpty { throw ScriptError("baseline=\(label) has no recorded answer for any item of \(slice)") }
+            if answerable.count < items.count {
+                notes.append("baseline \(label): \(items.count - answerable.count) of \(items.count) items have no recorded answer and are left out")
             }
             items = answerable
         }

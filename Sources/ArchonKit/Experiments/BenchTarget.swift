@@ -3,17 +3,6 @@
 
 import Foundation
 
-/// Answers a system gave elsewhere (a published run's outputs), by item id, turn by turn.
-public struct RecordedAnswers: Sendable, Equatable {
-    public var name: String
-    public var answers: [String: [String]]
-
-    public init(name: String, answers: [String: [String]]) {
-        self.name = name
-        self.answers = answers
-    }
-}
-
 /// The thing a bench asks: every kind answers an item turn by turn.
 public enum BenchTarget: Sendable {
     case model(ModelSpec)
@@ -42,7 +31,7 @@ public enum BenchTarget: Sendable {
             a.layers.map { $0.components.map { "\($0.notation()) \($0.model?.definition ?? "")" }.joined(separator: "+") }.joined(separator: "|")
         case .reference: "reference"
         case let .recorded(r):
-            "recorded:\(r.name):" + SHA256.hex(r.answers.keys.sorted().map { "\($0)\u{1}\(r.answers[$0]!.joined(separator: "\u{2}"))" }.joined(separator: "\u{3}"))
+            "recorded:\(r.name):" + (r.matchBy == .instruction ? "instruction:" : "") + SHA256.hex(r.answers.keys.sorted().map { "\($0)\u{1}\(r.answers[$0]!.joined(separator: "\u{2}"))" }.joined(separator: "\u{3}"))
         }
     }
 

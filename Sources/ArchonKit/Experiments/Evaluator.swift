@@ -32,7 +32,7 @@ public struct Evaluator: Sendable {
                 }
                 return gold
             case let .recorded(r):
-                guard let answers = r.answers[item.id] else { throw ScriptError("\(r.name) has no recorded answer for item \(item.id)") }
+                guard let answers = r.answer(for: item) else { throw ScriptError("\(r.name) has no recorded answer for item \(item.id)") }
                 return answers
             case .model, .architecture:
                 var messages: [ChatMessage] = []

@@ -5,7 +5,7 @@ import Foundation
 
 extension Interpreter {
     func unknownTarget(_ name: String, role: String) -> ScriptError {
-        ScriptError("no model or architecture named '\(name)' for \(role)" + (Suggestion.closest(to: name, in: workspace.names + ["reference"])
+        ScriptError("no model, architecture or answers named '\(name)' for \(role)" + (Suggestion.closest(to: name, in: workspace.names + ["reference"])
             .map { " — did you mean '\($0)'?" } ?? " — define one first (`models`, `archs` list them)"))
     }
 
@@ -14,6 +14,7 @@ extension Interpreter {
         if name == "reference" { return .reference }
         if let m = workspace.model(name) { return .model(m) }
         if let a = workspace.architecture(name) { return .architecture(a) }
+        if let r = workspace.recordedAnswers(name) { return .recorded(r) }
         return nil
     }
 
@@ -66,6 +67,9 @@ extension Interpreter {
         var text = BenchTable.render(rows: result.items, slice: spec.slice, scorer: spec.scorer, samples: spec.samples,
                                      baseline: spec.baselineLabel)
         for n in result.notes { text += "\nnote: \(n)" }
+        if case let .recorded(r) = spec.target, let row = r.leaderboard, spec.dataset.name == "alpaca_eval" {
+            text += "\n" + Self.leaderboardLine(row) + " — for context: another judge and all 805 items"
+        }
         if !result.failures.isEmpty {
             let shown = result.failures.prefix(3).map { "\($0.item): \(Formatting.snippet($0.error, 80))" }
             text += "\nnote: \(result.failures.count) item(s) failed and are not scored — \(shown.joined(separator: "; "))\(result.failures.count > 3 ? "; …" : "")"

@@ -28,6 +28,29 @@ extension Interpreter {
             + (loaded.scorer.isJudged ? "\n(bench it with judge=MODEL\(loaded.scorer == .judge || loaded.items.allSatisfy { $0.baseline != nil } ? "" : " and baseline=NAME"))" : ""))
     }
 
+    func defineAnswers(_ name: String, path: String, format: RecordedAnswers.Format?, number: Int) throws -> CellResult {
+        if workspace.model(name) != nil || workspace.architecture(name) != nil {
+            throw ScriptError("'\(name)' is already a \(workspace.model(name) != nil ? "model" : "architecture") — give the answers another name")
+        }
+        let r: RecordedAnswers
+        do { r = try RecordedAnswers.load(name: name, path: path, format: format, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) } catch {
+            throw ScriptError("\(error)")
+        }
+        let replaced = workspace.define(r)
+        let how = r.matchBy == .instruction ? "matched to items by instruction" : "matched to items by question id"
+        var text = "answers \(name)\(replaced ? " (replaced)" : ""): \(r.answers.count) from \(path) · \(r.format?.rawValue ?? "?") format"
+            + (r.generator.map { " · \($0)" } ?? "") + " · \(how) · no model calls"
+        if let row = r.leaderboard { text += "\n" + Self.leaderboardLine(row) }
+        return CellResult(number: number, output: text)
+    }
+
+    /// A published leaderboard row, as context (another judge, another protocol).
+    static func leaderboardLine(_ row: RecordedAnswers.LeaderboardRow) -> String {
+        "published (AlpacaEval 2.0 leaderboard beside the file, GPT-4-turbo annotator\(row.total.map { ", \($0) items" } ?? "")): win rate "
+            + String(format: "%.1f%%", row.winRate * 100) + (row.standardError.map { String(format: " ± %.1f", $0 * 100) } ?? "")
+            + (row.lengthControlled.map { String(format: ", length-controlled %.1f%%", $0 * 100) } ?? "")
+    }
+
     func loadArchon(_ path: String, name: String?, options: LoadOptions, number: Int) throws -> CellResult {
         var routes: [String: ModelSpec] = [:]
         for r in options.routes {

@@ -190,6 +190,8 @@ public actor Interpreter {
             return try runCompare(request, other: other, number: number)
         case let .dataset(spec):
             return try defineDataset(spec, number: number)
+        case let .answers(name, path, format):
+            return try defineAnswers(name, path: path, format: format, number: number)
         case let .datasets(slice):
             return try listDatasets(slice, number: number)
         case .architectures:

@@ -44,6 +44,8 @@ public enum Command: Sendable, Equatable {
     case compare(BenchRequest, other: String)
     /// `dataset NAME = "FILE.jsonl" prompt=FIELD …` — a user's own JSONL file as a dataset
     case dataset(UserDatasetSpec)
+    /// `answers NAME = "FILE" [format=alpaca_eval|fastchat]` — a published system's recorded answers
+    case answers(name: String, path: String, format: RecordedAnswers.Format?)
 
     /// The command word, as the user typed it (for the store and completion).
     public var word: String {
@@ -67,6 +69,7 @@ public enum Command: Sendable, Equatable {
         case .datasets: "datasets"
         case .bench: "bench"
         case .dataset: "dataset"
+        case .answers: "answers"
         case .compare: "compare"
         case .results: "results"
         }

@@ -68,6 +68,7 @@ public enum Parser {
             try parseBenchOptions(&p, into: &request, command: "compare")
             command = .compare(request, other: second.text)
         case "dataset": command = try parseDataset(&p)
+        case "answers": command = try parseAnswers(&p)
         case "datasets":
             // A slice is written without spaces (math500[0:20]); its tokens are joined back.
             let rest = p.tokens[p.index...].map(\.text).joined()
@@ -226,6 +227,32 @@ public enum Parser {
             throw ScriptError("'\(name.text)' is a bundled dataset — give yours another name", source: p.source, token: name)
         }
         return .dataset(spec)
+    }
+
+    static func parseAnswers(_ p: inout Cursor) throws(ScriptError) -> Command {
+        let example = "answers published = \"outputs.json\" format=alpaca_eval"
+        let name = try p.name("a name for the answers, e.g. \(example)")
+        try p.symbol("=", "'=' after the name, e.g. answers \(name.text) = \"outputs.json\"")
+        let path = try p.string("the answers file in quotes, e.g. answers \(name.text) = \"outputs.json\"")
+        var format: RecordedAnswers.Format?
+        if let key = p.peek {
+            guard key.kind == .word, key.text == "format" else {
+                throw ScriptError("expected format=alpaca_eval or format=fastchat (or nothing: the file's layout decides)", source: p.source, token: key)
+            }
+            p.index += 1
+            try p.symbol("=", "'=' after format, e.g. format=alpaca_eval")
+            guard let value = p.peek, value.kind == .word else { throw p.errorHere("alpaca_eval or fastchat after format=") }
+            p.index += 1
+            guard let f = RecordedAnswers.Format(rawValue: value.text) else {
+                throw ScriptError("unknown format '\(value.text)' — use alpaca_eval (AlpacaEval model_outputs, a JSON list) or fastchat (FastChat model_answer, JSONL)"
+                    + (Suggestion.closest(to: value.text, in: RecordedAnswers.Format.allCases.map(\.rawValue)).map { " — did you mean '\($0)'?" } ?? ""),
+                    source: p.source, token: value)
+            }
+            format = f
+        }
+        if let extra = p.peek { throw ScriptError("unexpected '\(extra.text)' — answers takes a name, a file and format= only", source: p.source, token: extra) }
+        if name.text == "reference" { throw ScriptError("'reference' is the gold answers — give these another name", source: p.source, token: name) }
+        return .answers(name: name.text, path: path.text, format: format)
     }
 
     static func parseModel(_ p: inout Cursor) throws(ScriptError) -> Command {
