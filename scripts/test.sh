@@ -3,6 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ARCHON_SKIP_TOUR=1 bash scripts/setup.sh
+# scipy: an independent implementation the statistics tests check ours against.
+if ! .venv/bin/python -c 'import scipy' 2>/dev/null; then
+  echo "test: installing scipy into .venv (independent checks of the statistics)"
+  .venv/bin/pip install -q --disable-pip-version-check "scipy==1.17.1"
+fi
 swift build --build-tests 2>&1 | grep -E "error|warning: .*(Sources|Tests)/|Build complete" || true
 swift test --skip-build --disable-swift-testing 2>&1 | tee .build/test-output.txt | grep -vE "^Test Case .* (started|passed)" 
 exit "${PIPESTATUS[0]}"

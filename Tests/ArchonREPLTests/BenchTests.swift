@@ -117,7 +117,7 @@ final class BenchTests: XCTestCase {
         XCTAssertTrue(out.contains("error: judge= does not apply to math500"), out)
         XCTAssertTrue(out.contains("error: arena_hard has no bundled baseline answer"), out)
         XCTAssertTrue(out.contains("error: reference has no gold answers in arena_hard[0:2] — Arena-Hard has none"), out)
-        XCTAssertTrue(out.contains("error: no model or architecture named 'ans2' for judge= — did you mean 'ans'?"), out)
+        XCTAssertTrue(out.contains("error: no model named 'ans2' for judge= — did you mean 'ans'?"), out)
         XCTAssertTrue(out.contains("error: samples=2 is for benchmarks scored right or wrong"), out)
 
         // What the judge was shown: MT-Bench's own prompts, the reference answer for math, the second

@@ -23,9 +23,11 @@ public struct Architecture: Sendable, Equatable {
     }
 
     /// The architecture as one `arch` line.
-    public var notation: String {
-        "arch \(name) = " + layers.map { $0.components.map { $0.notation() }.joined(separator: " + ") }
-            .joined(separator: " | ")
+    public var notation: String { "arch \(name) = " + layersNotation }
+
+    /// The layers as written after `=`: `gen(s, samples=4) | fuse(s)`.
+    public var layersNotation: String {
+        layers.map { $0.components.map { $0.notation() }.joined(separator: " + ") }.joined(separator: " | ")
     }
 
     /// Whether two architectures have the same layers (model display names aside).

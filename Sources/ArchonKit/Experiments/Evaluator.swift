@@ -18,8 +18,15 @@ public struct Evaluator: Sendable {
         self.session = session
     }
 
-    /// An item's answers, turn by turn (MT-Bench has two turns).
-    typealias Answerer = @Sendable (BenchmarkItem, Int) async throws -> [String]
+    /// An item's answers, turn by turn (MT-Bench has two turns), and for an architecture what its
+    /// layers did on the last turn: parse fallbacks and each layer's candidates.
+    struct Answered: Sendable {
+        var turns: [String]
+        var parseFailures: Int? = nil
+        var layers: [[String]]? = nil
+    }
+
+    typealias Answerer = @Sendable (BenchmarkItem, Int) async throws -> Answered
 
     func answerer(_ target: BenchTarget, dataset: Dataset) -> Answerer {
         let client = self.client
@@ -30,25 +37,29 @@ public struct Evaluator: Sendable {
                 guard let gold = Scorer.referenceAnswer(item, dataset: name, scorer: scorer) else {
                     throw ScriptError("reference has no answer for item \(item.id)")
                 }
-                return gold
+                return Answered(turns: gold)
             case let .recorded(r):
                 guard let answers = r.answer(for: item) else { throw ScriptError("\(r.name) has no recorded answer for item \(item.id)") }
-                return answers
+                return Answered(turns: answers)
             case .model, .architecture:
                 var messages: [ChatMessage] = []
                 var answers: [String] = []
+                var last: ArchitectureRun?
                 for t in item.turns.indices {
                     messages.append(.user(Scorer.prompt(item, dataset: name, scorer: scorer, turn: t)))
                     let answer: String
                     if case let .model(model) = target {
                         answer = try await client.complete(model: model, messages: messages, sampleIndex: sample).content
                     } else if case let .architecture(arch) = target {
-                        answer = try await ArchitectureRunner(client: client).run(arch, query: messages).answer
+                        let run = try await ArchitectureRunner(client: client).run(arch, query: messages)
+                        answer = run.answer
+                        last = run
                     } else { answer = "" }
                     answers.append(answer)
                     messages.append(.assistant(answer))
                 }
-                return answers
+                guard let last else { return Answered(turns: answers) }
+                return Answered(turns: answers, parseFailures: last.parseFailures, layers: last.traces.map { $0.candidatesOut.map(\.text) })
             }
         }
     }
@@ -120,9 +131,14 @@ public struct Evaluator: Sendable {
             var answers: [String] = []
             var judgement: Judgement?
             // Pairwise judging needs the baseline's answer too: both are asked at once.
-            async let baselineTurns: [String]? = baselineAnswer?(item, 0)
+            async let baselineTurns: [String]? = baselineAnswer?(item, 0).turns
+            var parseFailures: Int?
+            var layers: [[String]]?
             for s in 0..<samples {
-                let turns = try await answer(item, s)
+                let answered = try await answer(item, s)
+                let turns = answered.turns
+                if let p = answered.parseFailures { parseFailures = (parseFailures ?? 0) + p }
+                if s == 0 { layers = answered.layers }
                 let last = turns.last ?? ""
                 var scored: ItemScore
                 switch scorer {
@@ -152,6 +168,8 @@ public struct Evaluator: Sendable {
                                    answer: answers.joined(separator: "\n\n---\n\n"), score: Statistics.mean(scores),
                                    detail: details.joined(separator: " | "), judgement: judgement?.json)
             row.runId = runID
+            row.parseFailures = parseFailures
+            row.candidates = layers.flatMap { try? String(decoding: JSONEncoder().encode($0), as: UTF8.self) }
             // The item's grading: by the judge if any sample was, undecided if any was left so, else by rule.
             row.grading = [Grading.judge, .undecided, .rule].first { g in gradings.contains(g) }
             (row.calls, row.promptTokens, row.completionTokens) = (spent.calls, spent.promptTokens, spent.completionTokens)

@@ -5,7 +5,7 @@ import Foundation
 
 extension Interpreter {
     func unknownTarget(_ name: String, role: String) -> ScriptError {
-        ScriptError("no model, architecture or answers named '\(name)' for \(role)" + (Suggestion.closest(to: name, in: workspace.names + ["reference"])
+        ScriptError("no \(role == "judge=" ? "model" : "model, architecture or answers") named '\(name)' for \(role)" + (Suggestion.closest(to: name, in: workspace.names + ["reference"])
             .map { " — did you mean '\($0)'?" } ?? " — define one first (`models`, `archs` list them)"))
     }
 

@@ -190,6 +190,10 @@ public actor Interpreter {
             return try runCompare(request, other: other, number: number)
         case let .dataset(spec):
             return try defineDataset(spec, number: number)
+        case let .ablate(request):
+            return try await runAblation(request, number: number, cell: cell)
+        case let .diagnose(request):
+            return try await runDiagnosis(request, number: number, cell: cell)
         case let .answers(name, path, format):
             return try defineAnswers(name, path: path, format: format, number: number)
         case let .datasets(slice):
@@ -234,41 +238,43 @@ public actor Interpreter {
         if workspace.model(syntax.name) != nil {
             throw ScriptError("'\(syntax.name)' is already a model — give the architecture another name", source: src, start: 5, end: 5 + syntax.name.count)
         }
-        var layers: [Layer] = []
-        for layer in syntax.layers {
-            var components: [Component] = []
-            for c in layer {
-                var model: ModelSpec?
-                if c.kind.needsModel {
-                    guard let t = c.model else {
-                        throw ScriptError("\(c.kind.shortName)(…) needs a model first, e.g. \(c.kind.shortName)(tiny)", source: src, token: c.kindToken)
-                    }
-                    guard let m = workspace.model(t.text) else {
-                        let hint = Suggestion.closest(to: t.text, in: workspace.models.map(\.name)).map { " — did you mean '\($0)'?" }
-                            ?? (workspace.models.isEmpty ? " — define one first, e.g. model tiny = local/smollm2" : " — defined: \(workspace.models.map(\.name).joined(separator: ", "))")
-                        throw ScriptError("no model named '\(t.text)'" + hint, source: src, token: t)
-                    }
-                    model = m
-                } else if let t = c.model {
-                    throw ScriptError("\(c.kind.shortName)(…) calls no model — write \(c.kind.shortName)()", source: src, token: t)
-                }
-                var comp = Component(kind: c.kind, model: model)
-                for (key, value) in c.options {
-                    do { try comp.set(key.text, value.text) } catch {
-                        let isKey: Bool = if case .unknownKey = error { true } else { false }
-                        throw ScriptError(error.description, source: src, token: isKey ? key : value)
-                    }
-                }
-                components.append(comp)
-            }
-            layers.append(Layer(components))
-        }
+        let layers = try syntax.layers.map { try resolveLayer($0, source: src) }
         let arch = Architecture(name: syntax.name, layers: layers)
         let violations = ConstructionRules.violations(arch)
         if !violations.isEmpty {
             throw ScriptError("architecture \(syntax.name) breaks the construction rules: " + violations.joined(separator: "; "))
         }
         return arch
+    }
+
+    /// One layer as written, its model names resolved and options checked.
+    func resolveLayer(_ syntax: [ComponentSyntax], source src: String) throws -> Layer {
+        var components: [Component] = []
+        for c in syntax {
+            var model: ModelSpec?
+            if c.kind.needsModel {
+                guard let t = c.model else {
+                    throw ScriptError("\(c.kind.shortName)(…) needs a model first, e.g. \(c.kind.shortName)(tiny)", source: src, token: c.kindToken)
+                }
+                guard let m = workspace.model(t.text) else {
+                    let hint = Suggestion.closest(to: t.text, in: workspace.models.map(\.name)).map { " — did you mean '\($0)'?" }
+                        ?? (workspace.models.isEmpty ? " — define one first, e.g. model tiny = local/smollm2" : " — defined: \(workspace.models.map(\.name).joined(separator: ", "))")
+                    throw ScriptError("no model named '\(t.text)'" + hint, source: src, token: t)
+                }
+                model = m
+            } else if let t = c.model {
+                throw ScriptError("\(c.kind.shortName)(…) calls no model — write \(c.kind.shortName)()", source: src, token: t)
+            }
+            var comp = Component(kind: c.kind, model: model)
+            for (key, value) in c.options {
+                do { try comp.set(key.text, value.text) } catch {
+                    let isKey: Bool = if case .unknownKey = error { true } else { false }
+                    throw ScriptError(error.description, source: src, token: isKey ? key : value)
+                }
+            }
+            components.append(comp)
+        }
+        return Layer(components)
     }
 
     /// The text of `help` and `help CMD`.

@@ -26,47 +26,55 @@ extension Parser {
     static func parseArchitecture(_ p: inout Cursor) throws(ScriptError) -> Command {
         let name = try p.name("a name for the architecture, e.g. arch moa = gen(tiny, samples=3) | fuse(tiny)")
         try p.symbol("=", "'=' after the architecture name")
-        var layers: [[ComponentSyntax]] = [[]]
-        while true {
-            guard let t = p.peek, t.kind == .word else {
-                throw p.errorHere("a technique such as gen(MODEL), fuse(MODEL), rank(MODEL, top_k=3) — `explain techniques` lists them")
-            }
-            guard let kind = TechniqueKind.named(t.text) else {
-                throw ScriptError("unknown technique '\(t.text)'" + (Suggestion.closest(to: t.text, in: TechniqueKind.allNames)
-                    .map { " — did you mean '\($0)'?" } ?? " — `explain techniques` lists them"), source: p.source, token: t)
-            }
+        var layers = [try parseLayer(&p)]
+        while let s = p.peek, s.isSymbol("|") {
             p.index += 1
-            try p.symbol("(", "'(' after \(t.text), e.g. \(kind.shortName)(tiny)")
-            var comp = ComponentSyntax(kind: kind, kindToken: t, model: nil, options: [])
-            var first = true
-            while let next = p.peek, !next.isSymbol(")") {
-                if !first { try p.symbol(",", "',' between arguments") }
-                guard let arg = p.peek, arg.kind == .word else { throw p.errorHere("a model name or key=value") }
-                p.index += 1
-                if let eq = p.peek, eq.isSymbol("=") {
-                    p.index += 1
-                    guard let value = p.peek, value.kind != .symbol else { throw p.errorHere("a value after '\(arg.text)='") }
-                    p.index += 1
-                    comp.options.append((arg, value))
-                } else {
-                    guard first else {
-                        throw ScriptError("the model goes first, e.g. \(kind.shortName)(tiny, samples=3)", source: p.source, token: arg)
-                    }
-                    comp.model = arg
-                }
-                first = false
-            }
-            try p.symbol(")", "')' to close \(t.text)(…)")
-            layers[layers.count - 1].append(comp)
-            if let s = p.peek, s.isSymbol("+") {
-                p.index += 1
-            } else if let s = p.peek, s.isSymbol("|") {
-                p.index += 1
-                layers.append([])
-            } else {
-                break
-            }
+            layers.append(try parseLayer(&p))
         }
         return .architecture(ArchitectureSyntax(name: name.text, layers: layers, source: p.source))
+    }
+
+    /// One technique instance: `tech(MODEL, key=value, …)`.
+    static func parseComponent(_ p: inout Cursor) throws(ScriptError) -> ComponentSyntax {
+        guard let t = p.peek, t.kind == .word else {
+            throw p.errorHere("a technique such as gen(MODEL), fuse(MODEL), rank(MODEL, top_k=3) — `explain techniques` lists them")
+        }
+        guard let kind = TechniqueKind.named(t.text) else {
+            throw ScriptError("unknown technique '\(t.text)'" + (Suggestion.closest(to: t.text, in: TechniqueKind.allNames)
+                .map { " — did you mean '\($0)'?" } ?? " — `explain techniques` lists them"), source: p.source, token: t)
+        }
+        p.index += 1
+        try p.symbol("(", "'(' after \(t.text), e.g. \(kind.shortName)(tiny)")
+        var comp = ComponentSyntax(kind: kind, kindToken: t, model: nil, options: [])
+        var first = true
+        while let next = p.peek, !next.isSymbol(")") {
+            if !first { try p.symbol(",", "',' between arguments") }
+            guard let arg = p.peek, arg.kind == .word else { throw p.errorHere("a model name or key=value") }
+            p.index += 1
+            if let eq = p.peek, eq.isSymbol("=") {
+                p.index += 1
+                guard let value = p.peek, value.kind != .symbol else { throw p.errorHere("a value after '\(arg.text)='") }
+                p.index += 1
+                comp.options.append((arg, value))
+            } else {
+                guard first else {
+                    throw ScriptError("the model goes first, e.g. \(kind.shortName)(tiny, samples=3)", source: p.source, token: arg)
+                }
+                comp.model = arg
+            }
+            first = false
+        }
+        try p.symbol(")", "')' to close \(t.text)(…)")
+        return comp
+    }
+
+    /// Instances of one layer joined by `+`: `fuse(t)`, `gen(a) + gen(b)`.
+    static func parseLayer(_ p: inout Cursor) throws(ScriptError) -> [ComponentSyntax] {
+        var layer = [try parseComponent(&p)]
+        while let s = p.peek, s.isSymbol("+") {
+            p.index += 1
+            layer.append(try parseComponent(&p))
+        }
+        return layer
     }
 }

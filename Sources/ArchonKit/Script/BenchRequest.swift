@@ -23,3 +23,22 @@ public struct BenchRequest: Sendable, Equatable {
 
     public static let optionKeys = ["samples", "judge", "baseline"]
 }
+
+/// `ablate ARCH SLICE [options] [changes]`: a bench request and the changes to study (none: the default
+/// variants, each layer and each instance of a multi-instance layer removed).
+public struct AblationRequest: Sendable, Equatable {
+    /// A change as written, before names are resolved.
+    public enum Change: Sendable, Equatable {
+        case drop(String)
+        case replace(layer: Int, with: [ComponentSyntax], source: String)
+        case vary(key: String, values: [String])
+    }
+
+    public var bench: BenchRequest
+    public var changes: [Change] = []
+
+    public init(bench: BenchRequest, changes: [Change] = []) {
+        self.bench = bench
+        self.changes = changes
+    }
+}

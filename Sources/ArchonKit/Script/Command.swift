@@ -46,6 +46,10 @@ public enum Command: Sendable, Equatable {
     case dataset(UserDatasetSpec)
     /// `answers NAME = "FILE" [format=alpaca_eval|fastchat]` — a published system's recorded answers
     case answers(name: String, path: String, format: RecordedAnswers.Format?)
+    /// `ablate ARCH SLICE [options] [drop X] [replace N with LAYER] [vary KEY=V1,V2]`
+    case ablate(AblationRequest)
+    /// `diagnose ARCH SLICE [options]` — where an architecture loses correct answers
+    case diagnose(BenchRequest)
 
     /// The command word, as the user typed it (for the store and completion).
     public var word: String {
@@ -70,6 +74,8 @@ public enum Command: Sendable, Equatable {
         case .bench: "bench"
         case .dataset: "dataset"
         case .answers: "answers"
+        case .ablate: "ablate"
+        case .diagnose: "diagnose"
         case .compare: "compare"
         case .results: "results"
         }

@@ -68,6 +68,12 @@ public enum Parser {
             try parseBenchOptions(&p, into: &request, command: "compare")
             command = .compare(request, other: second.text)
         case "dataset": command = try parseDataset(&p)
+        case "ablate": command = try parseAblate(&p)
+        case "diagnose":
+            let name = try p.name("an architecture after 'diagnose', e.g. diagnose a math500[0:20]")
+            var request = BenchRequest(target: name.text, slice: try parseSlice(&p))
+            try parseBenchOptions(&p, into: &request, command: "diagnose")
+            command = .diagnose(request)
         case "answers": command = try parseAnswers(&p)
         case "datasets":
             // A slice is written without spaces (math500[0:20]); its tokens are joined back.
@@ -179,28 +185,73 @@ public enum Parser {
     /// `samples=K judge=MODEL baseline=NAME`, each at most once.
     static func parseBenchOptions(_ p: inout Cursor, into request: inout BenchRequest, command: String) throws(ScriptError) {
         var seen: Set<String> = []
-        while let key = p.peek {
-            guard key.kind == .word, BenchRequest.optionKeys.contains(key.text) else {
-                throw ScriptError("unexpected '\(key.text)' — \(command) takes samples=K, judge=MODEL and baseline=NAME after the slice"
-                                  + (key.kind == .word ? Suggestion.hint(for: key.text, in: BenchRequest.optionKeys) : ""),
-                                  source: p.source, token: key)
+        while p.peek != nil { try parseBenchOption(&p, into: &request, seen: &seen, command: command) }
+    }
+
+    /// One bench option at the cursor.
+    static func parseBenchOption(_ p: inout Cursor, into request: inout BenchRequest, seen: inout Set<String>, command: String,
+                                 alsoTakes: String = "") throws(ScriptError) {
+        guard let key = p.peek, key.kind == .word, BenchRequest.optionKeys.contains(key.text) else {
+            let key = p.peek!
+            throw ScriptError("unexpected '\(key.text)' — \(command) takes samples=K, judge=MODEL and baseline=NAME after the slice\(alsoTakes)"
+                              + (key.kind == .word ? Suggestion.hint(for: key.text, in: BenchRequest.optionKeys) : ""),
+                              source: p.source, token: key)
+        }
+        p.index += 1
+        guard seen.insert(key.text).inserted else {
+            throw ScriptError("'\(key.text)' is given twice — keep one", source: p.source, token: key)
+        }
+        try p.symbol("=", "'=' after \(key.text)")
+        switch key.text {
+        case "samples":
+            guard let v = p.peek, let n = Int(v.text), n >= 1, n <= Limits.maxSamples else {
+                throw p.errorHere("samples= takes \(Limits.samplesHint)")
             }
             p.index += 1
-            guard seen.insert(key.text).inserted else {
-                throw ScriptError("'\(key.text)' is given twice — keep one", source: p.source, token: key)
-            }
-            try p.symbol("=", "'=' after \(key.text)")
-            switch key.text {
-            case "samples":
-                guard let v = p.peek, let n = Int(v.text), n >= 1, n <= Limits.maxSamples else {
-                    throw p.errorHere("samples= takes \(Limits.samplesHint)")
-                }
+            request.samples = n
+        case "judge": request.judge = try p.name("a model name after judge=, e.g. judge=grader").text
+        default: request.baseline = try p.name("a model or architecture after baseline=, e.g. baseline=tiny").text
+        }
+    }
+
+    /// `ablate ARCH SLICE [options] [drop X] [replace N with LAYER] [vary KEY=V1,V2,…]`
+    static func parseAblate(_ p: inout Cursor) throws(ScriptError) -> Command {
+        let name = try p.name("an architecture after 'ablate', e.g. ablate a math500[0:20]")
+        var request = AblationRequest(bench: BenchRequest(target: name.text, slice: try parseSlice(&p)))
+        var seen: Set<String> = []
+        while let t = p.peek {
+            switch t.kind == .word ? t.text : "" {
+            case "drop":
                 p.index += 1
-                request.samples = n
-            case "judge": request.judge = try p.name("a model name after judge=, e.g. judge=grader").text
-            default: request.baseline = try p.name("a model or architecture after baseline=, e.g. baseline=tiny").text
+                guard let what = p.peek, what.kind == .word else { throw p.errorHere("a layer number, technique or instance after drop, e.g. drop 2, drop rank, drop gen2") }
+                p.index += 1
+                request.changes.append(.drop(what.text))
+            case "replace":
+                p.index += 1
+                let n = try p.integer("a layer number after replace, e.g. replace 3 with fuse(t)")
+                guard let with = p.peek, with.kind == .word, with.text == "with" else { throw p.errorHere("'with' after the layer number, e.g. replace \(n) with fuse(t)") }
+                p.index += 1
+                request.changes.append(.replace(layer: n, with: try parseLayer(&p), source: p.source))
+            case "vary":
+                p.index += 1
+                guard let key = p.peek, key.kind == .word else { throw p.errorHere("an option after vary, e.g. vary samples=1,2,4") }
+                p.index += 1
+                try p.symbol("=", "'=' after \(key.text), e.g. vary \(key.text)=1,2,4")
+                var values: [String] = []
+                while true {
+                    guard let v = p.peek, v.kind == .word else { throw p.errorHere("values separated by commas, e.g. vary \(key.text)=1,2,4") }
+                    p.index += 1
+                    values.append(v.text)
+                    guard let c = p.peek, c.isSymbol(",") else { break }
+                    p.index += 1
+                }
+                request.changes.append(.vary(key: key.text, values: values))
+            default:
+                try parseBenchOption(&p, into: &request.bench, seen: &seen, command: "ablate",
+                                     alsoTakes: ", and changes: drop X, replace N with LAYER, vary KEY=V1,V2")
             }
         }
+        return .ablate(request)
     }
 
     static func parseDataset(_ p: inout Cursor) throws(ScriptError) -> Command {

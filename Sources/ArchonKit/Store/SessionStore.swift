@@ -268,7 +268,11 @@ public final class SessionStore: Sendable {
             try LegacyBenchRuns.derive(db)
         }
         m.registerMigration("v10-item-grading") { db in
-            try db.alter(table: "benchItem") { t in t.add(column: "grading", .text) }
+            try db.alter(table: "benchItem") { t in
+                t.add(column: "grading", .text)
+                t.add(column: "parseFailures", .integer)
+                t.add(column: "candidates", .text)
+            }
         }
         return m
     }
@@ -596,6 +600,15 @@ public struct BenchItemRow: Codable, Sendable, FetchableRecord, PersistableRecor
     public var seconds: Double? = nil
     /// Who graded it where a rule may leave answers to a judge (MixEval, match); nil elsewhere.
     public var grading: Grading? = nil
+    /// An architecture's parse fallbacks on the item (all samples), and each layer's output
+    /// candidates on its first sample (JSON `[[String]]`), for diagnostics; nil for other targets.
+    public var parseFailures: Int? = nil
+    public var candidates: String? = nil
+
+    /// Each layer's output candidates (see `candidates`).
+    public var layerCandidates: [[String]]? {
+        candidates.flatMap { try? JSONDecoder().decode([[String]].self, from: Data($0.utf8)) }
+    }
 }
 
 extension SessionStore {
