@@ -24,7 +24,7 @@ public struct ArchitectureSyntax: Sendable, Equatable {
 extension Parser {
     /// `arch NAME = tech(model, k=v) + tech(…) | tech(…) …`
     static func parseArchitecture(_ p: inout Cursor) throws(ScriptError) -> Command {
-        let name = try p.name("a name for the architecture, e.g. arch moa = gen(tiny, samples=3) | fuse(tiny)")
+        let name = try p.name("a name for the architecture, e.g. arch moa = gen(tiny, samples=3) | fuse(tiny)", defining: true)
         try p.symbol("=", "'=' after the architecture name")
         var layers = [try parseLayer(&p)]
         while let s = p.peek, s.isSymbol("|") {

@@ -108,7 +108,7 @@ public enum Parser {
             var name: String?
             if let t = p.peek, t.kind == .word, t.text == "as" {
                 p.index += 1
-                name = try p.name("a name after 'as'").text
+                name = try p.name("a name after 'as'", defining: true).text
             }
             var options = LoadOptions()
             /// `KEY=VALUE` where VALUE names a case of `T` (after KEY was read).
@@ -255,7 +255,7 @@ public enum Parser {
     }
 
     static func parseDataset(_ p: inout Cursor) throws(ScriptError) -> Command {
-        let name = try p.name("a name for the dataset, e.g. dataset mine = \"questions.jsonl\" prompt=question answer=answer")
+        let name = try p.name("a name for the dataset, e.g. dataset mine = \"questions.jsonl\" prompt=question answer=answer", defining: true)
         try p.symbol("=", "'=' after the dataset name, e.g. dataset \(name.text) = \"questions.jsonl\" prompt=question")
         let path = try p.string("the JSONL file in quotes, e.g. dataset \(name.text) = \"questions.jsonl\" prompt=question")
         var spec = UserDatasetSpec(name: name.text, path: path.text)
@@ -282,7 +282,7 @@ public enum Parser {
 
     static func parseAnswers(_ p: inout Cursor) throws(ScriptError) -> Command {
         let example = "answers published = \"outputs.json\" format=alpaca_eval"
-        let name = try p.name("a name for the answers, e.g. \(example)")
+        let name = try p.name("a name for the answers, e.g. \(example)", defining: true)
         try p.symbol("=", "'=' after the name, e.g. answers \(name.text) = \"outputs.json\"")
         let path = try p.string("the answers file in quotes, e.g. answers \(name.text) = \"outputs.json\"")
         var format: RecordedAnswers.Format?
@@ -307,7 +307,7 @@ public enum Parser {
     }
 
     static func parseModel(_ p: inout Cursor) throws(ScriptError) -> Command {
-        let name = try p.name("a name for the model, e.g. model tiny = local/smollm2")
+        let name = try p.name("a name for the model, e.g. model tiny = local/smollm2", defining: true)
         try p.symbol("=", "'=' after the model name, e.g. model \(name.text) = local/smollm2")
         guard let ref = p.peek, ref.kind == .word else {
             throw p.errorHere("a PROVIDER/MODEL reference after '=', e.g. local/smollm2 or openai/gpt-4o-mini")
@@ -369,11 +369,17 @@ struct Cursor {
         return ScriptError("expected \(expected)", source: source, start: end, end: end + 1)
     }
 
-    mutating func name(_ expected: String) throws(ScriptError) -> Token {
+    /// A name: letters, digits, `_` and `-`, starting with a letter. A name that refers to something
+    /// (not `defining` one) may also be an ablation variant's, `a~rank` or `a~temperature0.4`.
+    mutating func name(_ expected: String, defining: Bool = false) throws(ScriptError) -> Token {
         guard let t = peek, t.kind == .word else { throw errorHere(expected) }
-        guard let c = t.text.first, c.isLetter || c == "_",
-              t.text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
-            throw ScriptError("'\(t.text)' is not a valid name — use letters, digits, _ and -, starting with a letter",
+        let parts = t.text.split(separator: "~", maxSplits: 1, omittingEmptySubsequences: false)
+        let base = parts[0]
+        let plain = base.first.map { $0.isLetter || $0 == "_" } == true && base.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
+        let variant = parts.count == 1 || (!defining && !parts[1].isEmpty && parts[1].allSatisfy { $0.isLetter || $0.isNumber || "_-.@~".contains($0) })
+        guard plain, variant else {
+            throw ScriptError("'\(t.text)' is not a valid name — use letters, digits, _ and -, starting with a letter"
+                              + (defining && parts.count > 1 ? " (~ marks the variants ablate names)" : ""),
                               source: source, token: t)
         }
         index += 1
