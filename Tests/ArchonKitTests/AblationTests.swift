@@ -46,6 +46,8 @@ final class AblationTests: XCTestCase {
         XCTAssertEqual(plan.skipped, [SkippedVariant(name: "a~samples4", change: "samples=4", reason: "the same as the full architecture")])
         XCTAssertEqual(plan.variants[3].architecture.layersNotation, "gen(s, samples=4) | rank(s, top_k=2) | fuse(t)")
         XCTAssertEqual(plan.variants[4].architecture.layersNotation, "gen(s) | rank(s, top_k=2) | fuse(s)")
+        let switches = try AblationPlan(a, changes: [.vary(key: "use_critiques", values: ["false"]), .vary(key: "length_control", values: ["true"])])
+        XCTAssertEqual(switches.variants.map(\.name), ["a", "a~no_use_critiques", "a~length_control"])
         let temps = try AblationPlan(a, changes: [.vary(key: "temperature", values: ["0.4"])])
         XCTAssertEqual(temps.variants[1].architecture.layers[0].components[0].model?.parameters.temperature, 0.4)
         XCTAssertEqual(temps.variants[1].architecture.layers[2].components[0].model?.parameters.temperature, 0, "the fuser keeps its own")

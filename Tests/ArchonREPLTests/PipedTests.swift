@@ -171,6 +171,31 @@ final class PipedTests: XCTestCase {
         XCTAssertTrue(try store.calls(cell: ranked.id!).allSatisfy(\.cached))
     }
 
+    /// The four ablation recipes on the local model: each study runs, pays shared calls once and
+    /// reports its table, frontier and diagnosis.
+    func testTheShippedAblationStudyRecipesRun() throws {
+        let expected: [(recipe: String, header: String, variant: String)] = [
+            ("ablation-selfmoa", "ablation of mix on mixeval_hard[500:512] · mixeval scorer · 2 variant(s)", "mix~1.gen = gen(warm, samples=3) | fuse(tiny)"),
+            ("ablation-critic", "ablation of rc on mixeval_hard[500:512] · mixeval scorer · 2 variant(s)", "rc~critic = gen(tiny) + gen(warm, samples=2) | rank(tiny, top_k=1)"),
+            ("ablation-length", "ablation of lf on mixeval_hard[500:512] · mixeval scorer · 2 variant(s)", "lf~length_control = gen(tiny) + gen(warm, samples=2) | fuse(tiny, length_control=true)"),
+            ("ablation-temperature", "ablation of tv on mixeval_hard[500:512] · mixeval scorer · 3 variant(s)", "tv~temperature0.4 = gen(s, samples=3, temperature=0.4) | fuse(s)"),
+        ]
+        for (i, e) in expected.enumerated() {
+            let db = dir.path("study-\(i).sqlite")
+            let r = try archon(["run", repositoryRoot.appendingPathComponent("recipes/\(e.recipe).archon").path, "--db", db],
+                               directory: repositoryRoot.path)
+            XCTAssertEqual(r.status, 0, e.recipe + ":\n" + r.stdout + r.stderr)
+            XCTAssertTrue(r.stdout.contains(e.header), e.recipe + ":\n" + r.stdout)
+            XCTAssertTrue(r.stdout.contains(e.variant), e.recipe + ":\n" + r.stdout)
+            XCTAssertTrue(r.stdout.contains("readable: the paired interval excludes 0"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("★"), "a frontier:\n" + r.stdout)
+            XCTAssertTrue(r.stdout.contains("diagnosis of "), r.stdout)
+            let m = r.stdout.firstMatch(of: #/ablate \w+ · \d+ variants on 12 items · (\d+) calls paid, (\d+) from the cache/#)
+            XCTAssertNotNil(m, r.stdout)
+            XCTAssertGreaterThan(Int(m?.2 ?? "0") ?? 0, 0, "variants share calls with the full architecture:\n" + r.stdout)
+        }
+    }
+
     func testThousandGarbledLinesNeverCrashTheProcess() throws {
         var rng = LineRNG(state: 2026)
         let words = ["model", "ask", "show", "help", "models", "set", "=", "\"", "\\", "|", "[", "local/", "🙂", "é",

@@ -176,7 +176,13 @@ public struct AblationPlan: Sendable {
                     }
                 }
             }
-            out.append(("\(base.name)~\(key)\(value)", "\(key)=\(value)", a))
+            // A switch is named by its state (a~length_control, a~no_use_critiques), other values by value.
+            let suffix = switch value.lowercased() {
+            case "true", "on", "yes": key
+            case "false", "off", "no": "no_" + key
+            default: key + value
+            }
+            out.append(("\(base.name)~\(suffix)", "\(key)=\(value)", a))
         }
         return out
     }
