@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # bubblewrap: the sandbox that runs model-written code (HumanEval, MBPP, scorer=code).
-packages=(libedit-dev libcurl4-openssl-dev libsqlite3-dev tmux pkg-config bubblewrap)
+# chromium: the headless browser the tests load the HTML notebook's charts in.
+packages=(libedit-dev libcurl4-openssl-dev libsqlite3-dev tmux pkg-config bubblewrap chromium)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

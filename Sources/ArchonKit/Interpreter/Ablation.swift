@@ -43,9 +43,15 @@ extension Interpreter {
         let study = try await AblationStudy.run(plan, specs: specs, evaluator: evaluator, cell: cell,
                                                 onProgress: streaming ? onProgress : nil)
         var text = AblationTable.render(study)
+        var diagnosis: Diagnosis?
         if Diagnosis.applies(to: specs[0].scorer), let full = study.rows.first {
             let d = await Diagnosis.of(full.result, architecture: base, items: specs[0].items, dataset: specs[0].dataset.name, scorer: specs[0].scorer)
             text += "\n\n" + DiagnosisTable.render(d, architecture: base)
+            diagnosis = d
+        }
+        // The charts' data stays with the cell: the HTML notebook draws them.
+        if let data = try? JSONEncoder().encode(AblationFigure(study, diagnosis: diagnosis)) {
+            try store.recordFigure(cell: cell, kind: "ablation", data: String(decoding: data, as: UTF8.self))
         }
         let t = recorder.totals()
         let seconds = reported((ContinuousClock.now - started).seconds)

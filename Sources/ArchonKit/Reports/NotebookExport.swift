@@ -9,12 +9,17 @@ public enum NotebookExport {
         var row: CellRow
         var calls: [CallRow]
         var layers: [LayerTrace]
+        var figures: [AblationFigure] = []
     }
 
     static func load(_ store: SessionStore, _ id: Int64) throws -> (SessionSummary, [Cell]) {
         let summary = try store.session(id)
         let calls = Dictionary(grouping: try store.calls(session: id), by: { $0.cellId ?? -1 })
-        let cells = try store.cells(session: id).map { Cell(row: $0, calls: calls[$0.id!] ?? [], layers: LayerTrace.decode(try store.layers(cell: $0.id!))) }
+        let cells = try store.cells(session: id).map { row in
+            Cell(row: row, calls: calls[row.id!] ?? [], layers: LayerTrace.decode(try store.layers(cell: row.id!)),
+                 figures: try store.figures(cell: row.id!).filter { $0.kind == "ablation" }
+                    .compactMap { try? JSONDecoder().decode(AblationFigure.self, from: Data($0.data.utf8)) })
+        }
         return (summary, cells)
     }
 
@@ -65,7 +70,7 @@ public enum NotebookExport {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    /// One self-contained HTML file (inline style, no scripts, nothing fetched).
+    /// One self-contained HTML file (inline style and SVG charts, no scripts, nothing fetched).
     public static func html(_ store: SessionStore, session id: Int64) throws -> String {
         let (s, cells) = try load(store, id)
         var out = """
@@ -84,6 +89,7 @@ public enum NotebookExport {
             out += "<div class=\"cell \(escape(c.row.status))\"><p class=\"fig\">[\(c.row.number)] \(escape(c.row.status))</p>"
             out += "<pre class=\"src\">\(escape(c.row.source))</pre>"
             if !c.row.output.isEmpty { out += "<pre>\(escape(c.row.output))</pre>" }
+            for figure in c.figures { out += "<figure>\(figure.svg)</figure>" }
             if let f = figures(c) { out += "<p class=\"fig\">\(escape(f))</p>" }
             if !c.layers.isEmpty {
                 out += "<details><summary>layer traces</summary><pre>\(escape(c.layers.map(layerText).joined(separator: "\n")))</pre></details>"

@@ -273,6 +273,13 @@ public final class SessionStore: Sendable {
                 t.add(column: "parseFailures", .integer)
                 t.add(column: "candidates", .text)
             }
+            // Chart data a cell produced (an ablation study's), for the HTML notebook.
+            try db.create(table: "figure") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("cellId", .integer).notNull().references("cell", onDelete: .cascade)
+                t.column("kind", .text).notNull()
+                t.column("data", .text).notNull()
+            }
         }
         return m
     }
