@@ -151,4 +151,38 @@ final class AblationTests: XCTestCase {
         XCTAssertEqual(d.layers[2].lost, 0)
         XCTAssertEqual(d.selectionGap, 0, accuracy: 1e-9)
     }
+
+    /// A unit-test evaluator's verdicts against gold: tests that pass wrong answers or fail right ones.
+    func testDiagnosisCountsTestVerdictsAgainstGold() async throws {
+        let dir = TempDir()
+        defer { dir.remove() }
+        let store = try SessionStore(path: dir.path("tests.sqlite"))
+        let session = try store.openSession(kind: "test")
+        // Tests: two. Candidates: the right number, then a wrong one. The judge passes every candidate
+        // on test 1 and fails every one on test 2: test 1 passes the wrong answer, test 2 fails the right one.
+        let provider = ScriptedProvider { r, _ in
+            let text = r.messages.map(\.content).joined(separator: "\n")
+            if text.contains("Unit tests:") { return "Test 1: PASS\nTest 2: FAIL" }
+            if text.contains("You write unit tests") { return "- The answer is a number.\n- The answer is even." }
+            guard let m = text.firstMatch(of: /What is (\d+) \+/), let i = Int(m.1) else { return "?" }
+            return r.sampleIndex == 0 ? "The answer is \(2 * i)." : "The answer is \(2 * i + 1)."
+        }
+        let client = ModelClient(provider: { _ in provider }, recorder: StoreRecorder(store: store, session: session), cache: store)
+        let data = Dataset(name: "sums", items: (0..<3).map { i in
+            BenchmarkItem(id: "q\(i)", category: "", turns: ["What is \(i) + \(i)?"], targets: ["\(2 * i)"])
+        }, scorer: .match, source: "test")
+        let arch = Architecture(name: "ut", layers: [Layer([try Self.component(.unitTestGenerator, Self.s)]),
+                                                     Layer([try Self.component(.generator, Self.s, ["samples": "2"])]),
+                                                     Layer([try Self.component(.unitTestEvaluator, Self.s, ["top_k": "1"])])])
+        XCTAssertEqual(ConstructionRules.violations(arch), [])
+        let result = try await Evaluator(client: client, store: store, session: session)
+            .run(try BenchSpec(label: "ut", target: .architecture(arch), dataset: data, slice: Slice(dataset: "sums")))
+        let d = await Diagnosis.of(result, architecture: arch, items: data.items, dataset: "sums", scorer: .match)
+        let judged = try XCTUnwrap(d.layers.last)
+        XCTAssertEqual(judged.testsPassingWrong?.count, 3, "test 1 passed the wrong candidate of each item")
+        XCTAssertEqual(judged.testsPassingWrong?.of, 6)
+        XCTAssertEqual(judged.testsFailingRight?.count, 3, "test 2 failed the right candidate of each item")
+        XCTAssertEqual(judged.testsFailingRight?.of, 6)
+        XCTAssertTrue(DiagnosisTable.render(d, architecture: arch).contains("test verdicts: pass a wrong answer 3/6, fail a right one 3/6"))
+    }
 }

@@ -12,6 +12,8 @@ public struct LayerTrace: Sendable, Codable, Equatable {
     public var notes: [String]
     public var parseFailures: Int
     public var seconds: Double
+    /// A unit-test evaluator layer's verdicts per input candidate and test (its first instance's).
+    public var testVerdicts: [[Bool?]]? = nil
 }
 
 extension LayerTrace {
@@ -59,10 +61,11 @@ public struct ArchitectureRunner: Sendable {
             }
             state = Self.merge(layer, input: input, outcomes: outcomes)
             let d = ContinuousClock.now - start
-            let trace = LayerTrace(layer: i + 1, technique: layer.kind?.jsonName ?? "empty", candidatesIn: input.candidates,
+            var trace = LayerTrace(layer: i + 1, technique: layer.kind?.jsonName ?? "empty", candidatesIn: input.candidates,
                                    candidatesOut: state.candidates, unitTests: state.unitTests,
                                    notes: outcomes.flatMap(\.notes), parseFailures: outcomes.map(\.parseFailures).reduce(0, +),
                                    seconds: d.seconds)
+            trace.testVerdicts = outcomes.lazy.compactMap(\.testVerdicts).first
             traces.append(trace)
             onLayer?(trace)
         }

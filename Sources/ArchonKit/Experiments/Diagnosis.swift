@@ -25,6 +25,10 @@ public struct LayerDiagnosis: Sendable {
     /// A verifier's kept candidates against gold: correct kept / kept, correct kept / correct given.
     public var precision: Double?
     public var recall: Double?
+    /// A unit-test evaluator's verdicts against gold: tests passing a wrong candidate, of verdicts
+    /// on wrong candidates; tests failing a right candidate, of verdicts on right ones.
+    public var testsPassingWrong: (count: Int, of: Int)?
+    public var testsFailingRight: (count: Int, of: Int)?
 }
 
 /// An architecture's diagnosis on a bench result.
@@ -48,22 +52,22 @@ public struct Diagnosis: Sendable {
     public static func of(_ result: BenchResult, architecture: Architecture, items: [BenchmarkItem], dataset: String,
                           scorer: ScorerKind, sandbox: CodeSandbox = CodeSandbox()) async -> Diagnosis {
         let byID = Dictionary(items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var perItem: [(layers: [[Bool]], final: Bool)] = []
+        var perItem: [(layers: [[Bool]], verdicts: [[[Bool?]]?], final: Bool)] = []
         var missing = 0
         for row in result.items {
-            guard let item = byID[row.itemId], let layers = row.layerCandidates, layers.count == architecture.layers.count else {
+            guard let item = byID[row.itemId], let layers = row.layers, layers.count == architecture.layers.count else {
                 missing += 1
                 continue
             }
             var flags: [[Bool]] = []
-            for candidates in layers {
+            for stored in layers {
                 var layer: [Bool] = []
-                for text in candidates {
+                for text in stored.out {
                     layer.append(await Scorer.score(text, item: item, dataset: dataset, scorer: scorer, sandbox: sandbox).score >= 1)
                 }
                 flags.append(layer)
             }
-            perItem.append((flags, row.score >= 1))
+            perItem.append((flags, layers.map(\.verdicts), row.score >= 1))
         }
         let n = Double(max(1, perItem.count))
         var layers: [LayerDiagnosis] = []
@@ -71,6 +75,7 @@ public struct Diagnosis: Sendable {
             var d = LayerDiagnosis(layer: l + 1, technique: layer.kind, candidates: 0, oracle: 0, passAt1: 0,
                                    lost: 0, hadCorrect: 0, found: 0, hadNone: 0)
             var top = 0, precisionHits = 0, kept = 0, given = 0
+            var passWrong = 0, onWrong = 0, failRight = 0, onRight = 0
             for item in perItem {
                 let out = item.layers[l]
                 let input = l == 0 ? [] : item.layers[l - 1]
@@ -86,6 +91,13 @@ public struct Diagnosis: Sendable {
                     d.hadNone += 1
                     if out.contains(true) { d.found += 1 }
                 }
+                if layer.kind == .unitTestEvaluator, let verdicts = item.verdicts[l] {
+                    for (c, perTest) in verdicts.enumerated() where c < input.count {
+                        for v in perTest.compactMap({ $0 }) {
+                            if input[c] { onRight += 1; if !v { failRight += 1 } } else { onWrong += 1; if v { passWrong += 1 } }
+                        }
+                    }
+                }
                 if layer.kind == .verifier {
                     kept += out.count
                     precisionHits += out.filter { $0 }.count
@@ -93,6 +105,10 @@ public struct Diagnosis: Sendable {
                 }
             }
             if layer.kind == .ranker { d.topCorrect = top }
+            if layer.kind == .unitTestEvaluator {
+                d.testsPassingWrong = (passWrong, onWrong)
+                d.testsFailingRight = (failRight, onRight)
+            }
             if layer.kind == .verifier {
                 d.precision = kept == 0 ? nil : Double(precisionHits) / Double(kept)
                 d.recall = given == 0 ? nil : Double(precisionHits) / Double(given)

@@ -23,7 +23,7 @@ public struct Evaluator: Sendable {
     struct Answered: Sendable {
         var turns: [String]
         var parseFailures: Int? = nil
-        var layers: [[String]]? = nil
+        var layers: [ItemLayer]? = nil
     }
 
     typealias Answerer = @Sendable (BenchmarkItem, Int) async throws -> Answered
@@ -59,7 +59,7 @@ public struct Evaluator: Sendable {
                     messages.append(.assistant(answer))
                 }
                 guard let last else { return Answered(turns: answers) }
-                return Answered(turns: answers, parseFailures: last.parseFailures, layers: last.traces.map { $0.candidatesOut.map(\.text) })
+                return Answered(turns: answers, parseFailures: last.parseFailures, layers: last.traces.map { ItemLayer(out: $0.candidatesOut.map(\.text), verdicts: $0.testVerdicts) })
             }
         }
     }
@@ -133,7 +133,7 @@ public struct Evaluator: Sendable {
             // Pairwise judging needs the baseline's answer too: both are asked at once.
             async let baselineTurns: [String]? = baselineAnswer?(item, 0).turns
             var parseFailures: Int?
-            var layers: [[String]]?
+            var layers: [ItemLayer]?
             for s in 0..<samples {
                 let answered = try await answer(item, s)
                 let turns = answered.turns

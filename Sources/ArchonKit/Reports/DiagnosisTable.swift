@@ -14,6 +14,9 @@ public enum DiagnosisTable {
             if l.precision != nil || l.recall != nil {
                 role = "precision \(l.precision.map(pct) ?? "–"), recall \(l.recall.map(pct) ?? "–")"
             }
+            if let w = l.testsPassingWrong, let r = l.testsFailingRight {
+                role = "test verdicts: pass a wrong answer \(ratio(w.count, w.of)), fail a right one \(ratio(r.count, r.of))"
+            }
             rows.append([String(l.layer), l.technique?.shortName ?? "?", String(format: "%.1f", l.candidates), pct(l.oracle), pct(l.passAt1),
                          l.layer == 1 ? "" : ratio(l.lost, l.hadCorrect), l.layer == 1 ? "" : ratio(l.found, l.hadNone), role])
         }

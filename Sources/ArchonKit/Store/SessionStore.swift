@@ -607,14 +607,26 @@ public struct BenchItemRow: Codable, Sendable, FetchableRecord, PersistableRecor
     public var seconds: Double? = nil
     /// Who graded it where a rule may leave answers to a judge (MixEval, match); nil elsewhere.
     public var grading: Grading? = nil
-    /// An architecture's parse fallbacks on the item (all samples), and each layer's output
-    /// candidates on its first sample (JSON `[[String]]`), for diagnostics; nil for other targets.
+    /// An architecture's parse fallbacks on the item (all samples), and what each layer put out on
+    /// its first sample (JSON of `[ItemLayer]`), for diagnostics; nil for other targets.
     public var parseFailures: Int? = nil
     public var candidates: String? = nil
 
-    /// Each layer's output candidates (see `candidates`).
-    public var layerCandidates: [[String]]? {
-        candidates.flatMap { try? JSONDecoder().decode([[String]].self, from: Data($0.utf8)) }
+    /// Each layer's output (see `candidates`).
+    public var layers: [ItemLayer]? {
+        candidates.flatMap { try? JSONDecoder().decode([ItemLayer].self, from: Data($0.utf8)) }
+    }
+}
+
+/// What one layer of an architecture put out on a bench item: its candidates' texts, and for a
+/// unit-test evaluator its verdicts per input candidate and test.
+public struct ItemLayer: Codable, Sendable, Equatable {
+    public var out: [String]
+    public var verdicts: [[Bool?]]?
+
+    public init(out: [String], verdicts: [[Bool?]]? = nil) {
+        self.out = out
+        self.verdicts = verdicts
     }
 }
 

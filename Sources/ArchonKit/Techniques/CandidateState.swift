@@ -42,6 +42,9 @@ public struct TechniqueOutcome: Sendable {
     public var notes: [String]
     /// How many model outputs could not be parsed as asked (each also in `notes`).
     public var parseFailures: Int
+    /// A unit-test evaluator's verdicts: per input candidate, per test, passed or not (nil where the
+    /// judgement did not say, or the candidate was not judged).
+    public var testVerdicts: [[Bool?]]? = nil
 
     public init(state: CandidateState, notes: [String] = [], parseFailures: Int = 0) {
         self.state = state

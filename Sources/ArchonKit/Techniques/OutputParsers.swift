@@ -79,6 +79,11 @@ public enum OutputParsers {
     }
 
     public static func testResults(_ text: String, count: Int) -> Int? {
+        testVerdicts(text, count: count).map { $0.values.filter { $0 }.count }
+    }
+
+    /// Each test's verdict by number (1…count) in a judgement; nil when none is read.
+    public static func testVerdicts(_ text: String, count: Int) -> [Int: Bool]? {
         let re = try! NSRegularExpression(pattern: #"(?:test\s*#?\s*)?(\d+)\s*[:.)-]?\s*[*\[]*\s*(pass(?:ed|es)?|fail(?:ed|s)?|yes|no)\b"#,
                                           options: [.caseInsensitive])
         let ns = text as NSString
@@ -88,8 +93,7 @@ public enum OutputParsers {
             let word = ns.substring(with: m.range(at: 2)).lowercased()
             verdicts[n] = word.hasPrefix("pass") || word == "yes"
         }
-        if verdicts.isEmpty { return nil }
-        return verdicts.values.filter { $0 }.count
+        return verdicts.isEmpty ? nil : verdicts
     }
 
     /// A 1–10 score: `Score: 7`, `7/10`, `[[7]]`; nil when none is given.

@@ -49,9 +49,12 @@ public enum UnitTestEvaluator {
         var notes: [String] = []
         var failures = 0
         var passed: [Int] = []
+        var verdicts: [[Bool?]] = []
         for (i, t) in texts.enumerated() {
-            if let p = OutputParsers.testResults(t, count: tests.count) {
-                passed.append(p)
+            let read = OutputParsers.testVerdicts(t, count: tests.count)
+            verdicts.append(tests.indices.map { read?[$0 + 1] })
+            if let read {
+                passed.append(read.values.filter { $0 }.count)
             } else {
                 failures += 1
                 passed.append(0)
@@ -73,7 +76,9 @@ public enum UnitTestEvaluator {
         var next = state
         next.candidates = keep.map { state.candidates[$0] }
         if c.removeUnitTests { next.unitTests = [] }
-        return TechniqueOutcome(state: next, notes: notes, parseFailures: failures)
+        var outcome = TechniqueOutcome(state: next, notes: notes, parseFailures: failures)
+        outcome.testVerdicts = verdicts
+        return outcome
     }
 
     /// Judges candidates in order and stops once `k` pass every test (the reference's `first_k`);
@@ -84,11 +89,13 @@ public enum UnitTestEvaluator {
         var failures = 0
         var passed: [Int] = []
         var perfect: [Int] = []
+        var verdicts = [[Bool?]](repeating: tests.map { _ in nil }, count: state.candidates.count)
         for i in state.candidates.indices {
             let t = try await judge(i)
             let p: Int
-            if let read = OutputParsers.testResults(t, count: tests.count) {
-                p = read
+            if let read = OutputParsers.testVerdicts(t, count: tests.count) {
+                p = read.values.filter { $0 }.count
+                verdicts[i] = tests.indices.map { read[$0 + 1] }
             } else {
                 failures += 1
                 p = 0
@@ -113,6 +120,8 @@ public enum UnitTestEvaluator {
             notes.append("\(perfect.count) of \(n) passed every test (first_k=\(k)); kept top \(keep.count) by tests passed")
         }
         if c.removeUnitTests { next.unitTests = [] }
-        return TechniqueOutcome(state: next, notes: notes, parseFailures: failures)
+        var outcome = TechniqueOutcome(state: next, notes: notes, parseFailures: failures)
+        outcome.testVerdicts = verdicts
+        return outcome
     }
 }
