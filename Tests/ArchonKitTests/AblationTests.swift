@@ -23,6 +23,25 @@ final class AblationTests: XCTestCase {
                                          Layer([try component(.ranker, s, ["top_k": "2"])]), Layer([try component(.fuser, s)])])
     }
 
+    /// A store in `dir`, and a client whose every model answers with `reply`.
+    static func scripted(_ dir: TempDir, pricing: Pricing? = nil,
+                         reply: @escaping @Sendable (ChatRequest, ModelSpec) throws -> String) throws -> (SessionStore, Int64, ScriptedProvider, ModelClient) {
+        let store = try SessionStore(path: dir.path("study.sqlite"))
+        let session = try store.openSession(kind: "test")
+        let provider = ScriptedProvider(reply: reply)
+        let recorder = StoreRecorder(store: store, session: session)
+        let client = pricing.map { ModelClient(provider: { _ in provider }, recorder: recorder, pricing: $0, cache: store) }
+            ?? ModelClient(provider: { _ in provider }, recorder: recorder, cache: store)
+        return (store, session, provider, client)
+    }
+
+    /// `n` items "What is i + i?" scored by match.
+    static func sums(_ n: Int) -> Dataset {
+        Dataset(name: "sums", items: (0..<n).map { i in
+            BenchmarkItem(id: "q\(i)", category: "", turns: ["What is \(i) + \(i)?"], targets: ["\(2 * i)"])
+        }, scorer: .match, source: "test")
+    }
+
     func testDefaultVariantsAndWhatTheRulesRefuse() throws {
         let plan = try AblationPlan(try Self.a(), changes: [])
         XCTAssertEqual(plan.variants.map(\.name), ["a", "a~rank", "a~fuse"])
@@ -108,19 +127,13 @@ final class AblationTests: XCTestCase {
     func testAStudyPaysForSharedCallsOnce() async throws {
         let dir = TempDir()
         defer { dir.remove() }
-        let store = try SessionStore(path: dir.path("ablation.sqlite"))
-        let session = try store.openSession(kind: "test")
         // Answers the question right when its number is even, whichever technique asks.
-        let provider = ScriptedProvider { r, _ in
+        let (store, session, provider, client) = try Self.scripted(dir, pricing: Pricing(table: ["scripted/s": .init(input: 1_000_000, output: 1_000_000)])) { r, _ in
             let text = r.messages.map(\.content).joined(separator: "\n")
             guard let m = text.firstMatch(of: /What is (\d+) \+/), let i = Int(m.1) else { return "no question" }
             return i % 2 == 0 ? "The answer is \(2 * i)." : "I am not sure."
         }
-        let client = ModelClient(provider: { _ in provider }, recorder: StoreRecorder(store: store, session: session),
-                                 pricing: Pricing(table: ["scripted/s": .init(input: 1_000_000, output: 1_000_000)]), cache: store)
-        let data = Dataset(name: "sums", items: (0..<6).map { i in
-            BenchmarkItem(id: "q\(i)", category: "", turns: ["What is \(i) + \(i)?"], targets: ["\(2 * i)"])
-        }, scorer: .match, source: "test")
+        let data = Self.sums(6)
         let plan = try AblationPlan(try Self.a(), changes: [])
         let specs = try plan.variants.map { try BenchSpec(label: $0.name, target: .architecture($0.architecture), dataset: data, slice: Slice(dataset: "sums")) }
         let study = try await AblationStudy.run(plan, specs: specs, evaluator: Evaluator(client: client, store: store, session: session))
@@ -156,21 +169,16 @@ final class AblationTests: XCTestCase {
     func testDiagnosisCountsTestVerdictsAgainstGold() async throws {
         let dir = TempDir()
         defer { dir.remove() }
-        let store = try SessionStore(path: dir.path("tests.sqlite"))
-        let session = try store.openSession(kind: "test")
         // Tests: two. Candidates: the right number, then a wrong one. The judge passes every candidate
         // on test 1 and fails every one on test 2: test 1 passes the wrong answer, test 2 fails the right one.
-        let provider = ScriptedProvider { r, _ in
+        let (store, session, _, client) = try Self.scripted(dir) { r, _ in
             let text = r.messages.map(\.content).joined(separator: "\n")
             if text.contains("Unit tests:") { return "Test 1: PASS\nTest 2: FAIL" }
             if text.contains("You write unit tests") { return "- The answer is a number.\n- The answer is even." }
             guard let m = text.firstMatch(of: /What is (\d+) \+/), let i = Int(m.1) else { return "?" }
             return r.sampleIndex == 0 ? "The answer is \(2 * i)." : "The answer is \(2 * i + 1)."
         }
-        let client = ModelClient(provider: { _ in provider }, recorder: StoreRecorder(store: store, session: session), cache: store)
-        let data = Dataset(name: "sums", items: (0..<3).map { i in
-            BenchmarkItem(id: "q\(i)", category: "", turns: ["What is \(i) + \(i)?"], targets: ["\(2 * i)"])
-        }, scorer: .match, source: "test")
+        let data = Self.sums(3)
         let arch = Architecture(name: "ut", layers: [Layer([try Self.component(.unitTestGenerator, Self.s)]),
                                                      Layer([try Self.component(.generator, Self.s, ["samples": "2"])]),
                                                      Layer([try Self.component(.unitTestEvaluator, Self.s, ["top_k": "1"])])])
