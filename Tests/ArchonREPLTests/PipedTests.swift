@@ -194,6 +194,11 @@ final class PipedTests: XCTestCase {
             XCTAssertNotNil(m, r.stdout)
             XCTAssertGreaterThan(Int(m?.2 ?? "0") ?? 0, 0, "variants share calls with the full architecture:\n" + r.stdout)
         }
+        // The default study and diagnose on the local model too.
+        let store = try SessionStore(path: dir.path("study-2.sqlite"))
+        XCTAssertTrue(try store.cells(session: 1).contains { $0.source == "ablate lf mixeval_hard[500:512]" && $0.output.contains("lf~gen1 = gen(warm, samples=2) | fuse(tiny)") })
+        let critic = try SessionStore(path: dir.path("study-1.sqlite"))
+        XCTAssertTrue(try critic.cells(session: 1).contains { $0.source.hasPrefix("diagnose rc") && $0.output.contains("diagnosis of rc on 12 item(s)") && $0.status == "ok" })
     }
 
     func testThousandGarbledLinesNeverCrashTheProcess() throws {
