@@ -19,7 +19,8 @@ final class ProgressLine: @unchecked Sendable {
             let bar = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
             let eta = p.eta.map { " · ETA \(Formatting.duration($0))" } ?? ""
             let cost = SessionReport.costText(p.spend.cost, unpriced: p.spend.unpriced)
-            Console.out("\r  \(bar) \(finished)/\(p.total) items\(p.resumed > 0 ? " (\(p.resumed) resumed)" : "")\(eta) · \(cost)   ", terminator: "")
+            let tail = p.note.map { " · \(Formatting.snippet($0, 70))" } ?? " · \(cost)"
+            Console.out("\r  \(bar) \(finished)/\(p.total) \(p.unit)\(p.resumed > 0 ? " (\(p.resumed) resumed)" : "")\(eta)\(tail)   ", terminator: "")
             drawn = true
         }
     }

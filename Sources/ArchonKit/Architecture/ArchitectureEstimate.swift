@@ -95,4 +95,34 @@ public enum ArchitectureEstimate {
         }
         return out
     }
+
+    /// An estimate of the longest prompt one call of each layer sends (the query, the candidates it
+    /// reads with their critiques), for checking context windows.
+    public static func promptTokensPerLayer(_ a: Architecture) -> [Int] {
+        let q = queryTokens
+        var n = 0
+        var candidateLength = 0
+        var critiqueLength = 0
+        var out: [Int] = []
+        let bounds = candidateBounds(a)
+        for (i, layer) in a.layers.enumerated() {
+            let t = answerTokens(layer.components.first)
+            switch layer.kind {
+            case .generator?, .unitTestGenerator?, nil: out.append(q)
+            case .fuser?, .ranker?: out.append(q + n * (candidateLength + critiqueLength))
+            case .critic?: out.append(q + (layer.components.first?.perCandidate == true ? candidateLength : n * candidateLength))
+            case .verifier?, .unitTestEvaluator?, .bestOfN?: out.append(q + candidateLength + t)
+            case .majorityVote?: out.append(0)
+            }
+            switch layer.kind {
+            case .generator?, .fuser?:
+                candidateLength = layer.components.map { answerTokens($0) }.max() ?? 0
+                critiqueLength = 0
+            case .critic?: critiqueLength = t
+            default: break
+            }
+            n = bounds[i]
+        }
+        return out
+    }
 }

@@ -57,16 +57,9 @@ public struct AblationStudy: Sendable {
         let full = results[0].1
         var rows: [AblationRow] = []
         for (variant, result) in results {
-            let profiles = try result.run.id.map { try evaluator.store.callProfiles(run: $0) } ?? [:]
-            let items = result.items.map(\.itemId)
-            let n = Double(max(1, items.count))
-            let mine = items.compactMap { profiles[$0] }
-            var row = AblationRow(variant: variant, result: result,
-                                  calls: Double(mine.map(\.calls).reduce(0, +)) / n,
-                                  tokens: Double(mine.map(\.tokens).reduce(0, +)) / n,
-                                  dollars: mine.map(\.cost).reduce(0, +) / n,
-                                  unpriced: mine.map(\.unpriced).reduce(0, +),
-                                  criticalPath: mine.map(\.criticalPath).reduce(0, +) / n,
+            let q = try QueryCost.of(result, store: evaluator.store)
+            var row = AblationRow(variant: variant, result: result, calls: q.calls, tokens: q.tokens, dollars: q.dollars,
+                                  unpriced: q.unpriced, criticalPath: q.criticalPath,
                                   parseFallbacks: result.items.compactMap(\.parseFailures).reduce(0, +))
             if !variant.isFull {
                 let c = try PairedComparison(result, full, labels: (variant.name, full.run.label))

@@ -50,6 +50,10 @@ public struct BenchProgress: Sendable, Equatable {
     public var elapsed: Double
     /// What this run has spent so far.
     public var spend: Spend
+    /// What is counted (`items`; a search counts `trials`).
+    public var unit = "items"
+    /// A line drawn after the count (a search's best so far and spend).
+    public var note: String?
 
     /// Seconds left at the pace so far (nil before the first item).
     public var eta: Double? {

@@ -118,6 +118,15 @@ public struct BenchSpec: Sendable {
         self.items = items
     }
 
+    /// The same bench on those items of its slice whose ids are in `ids`, in the order of `ids` (a
+    /// search's dev and test splits); stored results resume as for the whole slice.
+    public func restricted(to ids: [String]) -> BenchSpec {
+        var s = self
+        let byID = Dictionary(items.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        s.items = ids.compactMap { byID[$0] }
+        return s
+    }
+
     /// The baseline's label in tables ("the bundled baseline" when it is the dataset's).
     public var baselineLabel: String? {
         switch baseline {

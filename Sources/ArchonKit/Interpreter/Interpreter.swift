@@ -194,6 +194,12 @@ public actor Interpreter {
             return try await runAblation(request, number: number, cell: cell)
         case let .diagnose(request):
             return try await runDiagnosis(request, number: number, cell: cell)
+        case let .space(syntax):
+            return try defineSpace(syntax, number: number)
+        case let .describeSpace(name):
+            return try describeSpace(name, number: number)
+        case let .search(request):
+            return try await runSearch(request, number: number, cell: cell)
         case let .answers(name, path, format):
             return try defineAnswers(name, path: path, format: format, number: number)
         case let .datasets(slice):

@@ -8,6 +8,8 @@ public struct Workspace: Sendable {
     public private(set) var datasets: [Dataset] = []
     /// Published systems' answers (`answers NAME = "FILE"`), benchable by name.
     public private(set) var recorded: [RecordedAnswers] = []
+    /// Design spaces to search (`space NAME = …`).
+    public private(set) var spaces: [DesignSpace] = []
 
     public init() {}
 
@@ -15,6 +17,7 @@ public struct Workspace: Sendable {
     public func architecture(_ name: String) -> Architecture? { architectures.first { $0.name == name } }
     public func dataset(_ name: String) -> Dataset? { datasets.first { $0.name == name } }
     public func recordedAnswers(_ name: String) -> RecordedAnswers? { recorded.first { $0.name == name } }
+    public func space(_ name: String) -> DesignSpace? { spaces.first { $0.name == name } }
 
     /// Adds or replaces a model; returns whether it replaced one.
     @discardableResult
@@ -31,6 +34,10 @@ public struct Workspace: Sendable {
     /// Adds or replaces recorded answers; returns whether it replaced some.
     @discardableResult
     public mutating func define(_ r: RecordedAnswers) -> Bool { Self.upsert(r, into: &recorded, name: \.name) }
+
+    /// Adds or replaces a design space; returns whether it replaced one.
+    @discardableResult
+    public mutating func define(_ s: DesignSpace) -> Bool { Self.upsert(s, into: &spaces, name: \.name) }
 
     /// Replaces the element with the same name in place, or appends; returns whether it replaced one.
     private static func upsert<T>(_ element: T, into list: inout [T], name: KeyPath<T, String>) -> Bool {

@@ -47,6 +47,9 @@ public struct ModelSpec: Sendable, Hashable, Codable {
     public var tpm: Int?
     /// As a judge, constrain replies to end in the asked-for verdict (llama.cpp grammars; local models).
     public var verdictGrammar: Bool?
+    /// The model's context window in tokens (prompt and answer), when known: a search leaves out
+    /// configurations whose estimated prompts would not fit.
+    public var contextTokens: Int?
 
     public init(name: String, provider: String, model: String, parameters: GenerationParameters = .init(),
                 baseURL: String? = nil, apiKeyEnv: String? = nil, maxConcurrency: Int? = nil, timeout: Double? = nil) {
@@ -81,6 +84,7 @@ public struct ModelSpec: Sendable, Hashable, Codable {
         ("retries", "retries after a 429, 5xx, timeout or connection error (default 3)"),
         ("rpm", "requests per minute at most"),
         ("tpm", "tokens per minute at most (prompt estimate + max_tokens)"),
+        ("context", "the context window in tokens (prompt + answer); a search drops configurations that would overflow it"),
         ("verdict_grammar", "on: as a judge, a llama.cpp grammar makes replies end in the verdict (local/, llamacpp/, compatible/)"),
     ]
 
@@ -122,6 +126,9 @@ public struct ModelSpec: Sendable, Hashable, Codable {
         case "rpm", "tpm":
             guard let v = Int(value), v >= 1 else { throw .badValue(key, value, "a whole number ≥ 1") }
             if key == "rpm" { rpm = v } else { tpm = v }
+        case "context":
+            guard let v = Int(value), v >= 16 else { throw .badValue(key, value, "a whole number of tokens ≥ 16") }
+            contextTokens = v
         case "verdict_grammar":
             guard ["on", "off"].contains(value) else { throw .badValue(key, value, "on or off") }
             guard preset?.takesGrammar == true else {
@@ -164,6 +171,7 @@ public struct ModelSpec: Sendable, Hashable, Codable {
         if let r = rpm { parts.append("rpm=\(r)") }
         if let t = tpm { parts.append("tpm=\(t)") }
         if verdictGrammar == true { parts.append("verdict_grammar=on") }
+        if let c = contextTokens { parts.append("context=\(c)") }
         return parts.joined(separator: " ")
     }
 }

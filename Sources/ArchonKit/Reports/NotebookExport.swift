@@ -9,7 +9,8 @@ public enum NotebookExport {
         var row: CellRow
         var calls: [CallRow]
         var layers: [LayerTrace]
-        var figures: [AblationFigure] = []
+        /// The cell's charts as inline SVG (an ablation study's, a search's).
+        var charts: [String] = []
     }
 
     static func load(_ store: SessionStore, _ id: Int64) throws -> (SessionSummary, [Cell]) {
@@ -17,10 +18,19 @@ public enum NotebookExport {
         let calls = Dictionary(grouping: try store.calls(session: id), by: { $0.cellId ?? -1 })
         let cells = try store.cells(session: id).map { row in
             Cell(row: row, calls: calls[row.id!] ?? [], layers: LayerTrace.decode(try store.layers(cell: row.id!)),
-                 figures: try store.figures(cell: row.id!).filter { $0.kind == "ablation" }
-                    .compactMap { try? JSONDecoder().decode(AblationFigure.self, from: Data($0.data.utf8)) })
+                 charts: try store.figures(cell: row.id!).compactMap(chart))
         }
         return (summary, cells)
+    }
+
+    /// A kept figure drawn as SVG (nil for a kind this version does not draw).
+    static func chart(_ f: (kind: String, data: String)) -> String? {
+        let data = Data(f.data.utf8)
+        switch f.kind {
+        case "ablation": return (try? JSONDecoder().decode(AblationFigure.self, from: data))?.svg
+        case "search": return (try? JSONDecoder().decode(SearchFigure.self, from: data))?.svg
+        default: return nil
+        }
     }
 
     static func figures(_ c: Cell) -> String? {
@@ -89,7 +99,7 @@ public enum NotebookExport {
             out += "<div class=\"cell \(escape(c.row.status))\"><p class=\"fig\">[\(c.row.number)] \(escape(c.row.status))</p>"
             out += "<pre class=\"src\">\(escape(c.row.source))</pre>"
             if !c.row.output.isEmpty { out += "<pre>\(escape(c.row.output))</pre>" }
-            for figure in c.figures { out += "<figure>\(figure.svg)</figure>" }
+            for svg in c.charts { out += "<figure>\(svg)</figure>" }
             if let f = figures(c) { out += "<p class=\"fig\">\(escape(f))</p>" }
             if !c.layers.isEmpty {
                 out += "<details><summary>layer traces</summary><pre>\(escape(c.layers.map(layerText).joined(separator: "\n")))</pre></details>"

@@ -28,12 +28,23 @@ public enum ResultsReport {
             let place = e.cell.map { "session \($0.sessionId), cell \($0.number)" } ?? "?"
             return [Formatting.snippet(e.run.title, 64), String(h.n), h.score, h.interval, place]
         }
+        let searches = try store.searches().filter { filter == nil || $0.dataset == filter }
+        var searchText = ""
+        if !searches.isEmpty {
+            searchText = "\n\nsearches:\n" + Formatting.table(["search", "optimizer", "budget", "seed", "objective", "trials", "best (dev → test)", "status"], try searches.map { s in
+                let trials = try store.searchTrials(s.id!).filter { $0.phase == "search" }.count
+                let best = s.bestDev.map { d in "\(BenchTable.format(d, scorer: .math)) → \(s.bestTest.map { BenchTable.format($0, scorer: .math) } ?? "–")" } ?? "–"
+                return ["\(s.space) on \(s.slice)", s.optimizer, String(s.budget), String(s.seed), "score − \(Formatting.number(s.lambda))×\(s.cost)",
+                        String(trials), best, s.status]
+            })
+        }
         guard !rows.isEmpty else {
+            if !searchText.isEmpty { return String(searchText.dropFirst(2)) }
             return filter.map { "no stored results on \($0) — bench something first, e.g. bench tiny \($0)[0:10]" }
                 ?? "no stored results yet — bench something first, e.g. bench reference math500"
         }
         return Formatting.table(["bench (what is measured)", "n", "score", "95% CI", "where"], rows)
-            + "\n(judged scores in their own unit: MT-Bench 1–10, win rates in %; `compare A B SLICE` reads a difference)"
+            + "\n(judged scores in their own unit: MT-Bench 1–10, win rates in %; `compare A B SLICE` reads a difference)" + searchText
     }
 
     /// The same as a JSON array, numbers as numbers (`unit`: `fraction` 0–1, or `rating` 1–10).

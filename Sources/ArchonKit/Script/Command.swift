@@ -50,6 +50,12 @@ public enum Command: Sendable, Equatable {
     case ablate(AblationRequest)
     /// `diagnose ARCH SLICE [options]` — where an architecture loses correct answers
     case diagnose(BenchRequest)
+    /// `space NAME = AXES…` — define a design space to search
+    case space(SpaceSyntax)
+    /// `space NAME` — its axes, sizes and cost range
+    case describeSpace(name: String)
+    /// `search SPACE SLICE optimizer=… budget=N …` — search a space for the best architecture
+    case search(SearchRequest)
 
     /// The command word, as the user typed it (for the store and completion).
     public var word: String {
@@ -76,6 +82,8 @@ public enum Command: Sendable, Equatable {
         case .answers: "answers"
         case .ablate: "ablate"
         case .diagnose: "diagnose"
+        case .space, .describeSpace: "space"
+        case .search: "search"
         case .compare: "compare"
         case .results: "results"
         }

@@ -75,6 +75,8 @@ public enum Parser {
             try parseBenchOptions(&p, into: &request, command: "diagnose")
             command = .diagnose(request)
         case "answers": command = try parseAnswers(&p)
+        case "space": command = try parseSpace(&p)
+        case "search": command = try parseSearch(&p)
         case "datasets":
             // A slice is written without spaces (math500[0:20]); its tokens are joined back.
             let rest = p.tokens[p.index...].map(\.text).joined()

@@ -281,6 +281,10 @@ public final class SessionStore: Sendable {
                 t.column("data", .text).notNull()
             }
         }
+        m.registerMigration("v11-search") { db in
+            // Architecture searches and every trial they evaluated.
+            try createSearchTables(db)
+        }
         return m
     }
 
