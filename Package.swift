@@ -27,7 +27,7 @@ let package = Package(
             ]
         ),
         .target(name: "ArchonTestSupport", dependencies: ["ArchonKit"], path: "Tests/ArchonTestSupport",
-                exclude: ["fake_openai.py"]),
+                exclude: ["fake_openai.py", "model_pool.py"]),
         .testTarget(name: "ArchonKitTests", dependencies: ["ArchonKit", "ArchonTestSupport"]),
         .testTarget(name: "ArchonREPLTests", dependencies: ["ArchonREPL", "ArchonKit", "ArchonTestSupport"]),
     ],

@@ -130,28 +130,62 @@ public struct GaussianProcess: Sendable {
         for _ in 0..<restarts { starts.append(zip(lower, upper).map { Double.random(in: $0...$1, using: &rng) }) }
         var best: (Double, [Double])?
         for s in starts {
-            var t = s
-            guard var (value, grad) = objective(x, y, unpack(t)) else { continue }
-            var step = 0.5
-            for _ in 0..<iterations {
-                var moved = false
-                while step > 1e-6 {
-                    let candidate = zip(zip(t, grad), zip(lower, upper)).map { min(max($0.0 + step * $0.1, $1.0), $1.1) }
-                    if let (v, g) = objective(x, y, unpack(candidate)), v > value + 1e-10 {
-                        (t, value, grad) = (candidate, v, g)
-                        step *= 1.6
-                        moved = true
-                        break
-                    }
-                    step *= 0.5
-                }
-                if !moved { break }
-            }
+            guard let (value, t) = ascend(from: s, lower: lower, upper: upper, iterations: iterations, objective: { objective(x, y, unpack($0)) }) else { continue }
             if best == nil || value > best!.0 { best = (value, t) }
         }
         guard let best else { return nil }
         return GaussianProcess(x: x, y: y, hyper: unpack(best.1))
     }
+
+    /// Quasi-Newton ascent (BFGS on the inverse Hessian, steps projected into the bounds, Armijo
+    /// backtracking) of `objective` from `start`; nil when the start cannot be evaluated.
+    static func ascend(from start: [Double], lower: [Double], upper: [Double], iterations: Int,
+                       objective: ([Double]) -> (Double, [Double])?) -> (Double, [Double])? {
+        let d = start.count
+        var t = start
+        guard var (f, g) = objective(t) else { return nil }
+        var h = identity(d)
+        for _ in 0..<iterations {
+            var p = (0..<d).map { i in (0..<d).map { h[i * d + $0] * g[$0] }.reduce(0, +) }
+            if zip(p, g).map({ $0 * $1 }).reduce(0, +) <= 0 { h = identity(d); p = g }
+            var step = 1.0
+            var accepted: ([Double], Double, [Double])?
+            while step > 1e-10 {
+                let candidate = (0..<d).map { min(max(t[$0] + step * p[$0], lower[$0]), upper[$0]) }
+                let moved = zip(candidate, t).map { $0 - $1 }
+                let gain = zip(g, moved).map { $0 * $1 }.reduce(0, +)
+                if let (fc, gc) = objective(candidate), fc >= f + 1e-4 * max(gain, 0), fc > f - 1e-12, moved.contains(where: { $0 != 0 }) {
+                    accepted = (candidate, fc, gc)
+                    break
+                }
+                step *= 0.5
+            }
+            guard let (next, fn, gn) = accepted else { break }
+            let sv = zip(next, t).map { $0 - $1 }
+            let yv = zip(g, gn).map { $0 - $1 }  // gradient change of −f
+            let sy = zip(sv, yv).map { $0 * $1 }.reduce(0, +)
+            let done = abs(fn - f) < 1e-10 && sv.allSatisfy { abs($0) < 1e-8 }
+            (t, f, g) = (next, fn, gn)
+            if done { break }
+            if sy > 1e-12 {
+                // H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ
+                let rho = 1 / sy
+                var a = identity(d)
+                for i in 0..<d { for j in 0..<d { a[i * d + j] -= rho * sv[i] * yv[j] } }
+                var ah = [Double](repeating: 0, count: d * d)
+                for i in 0..<d { for j in 0..<d { ah[i * d + j] = (0..<d).map { a[i * d + $0] * h[$0 * d + j] }.reduce(0, +) } }
+                for i in 0..<d { for j in 0..<d {
+                    h[i * d + j] = (0..<d).map { ah[i * d + $0] * a[j * d + $0] }.reduce(0, +) + rho * sv[i] * sv[j]
+                } }
+            }
+        }
+        return (f, t)
+    }
+
+    /// The gradient of the log marginal likelihood with respect to (log amplitude, log length scales, log noise).
+    public static func gradient(x: [[Double]], y: [Double], _ h: GPHyperparameters) -> [Double]? { objective(x, y, h)?.1 }
+
+    static func identity(_ d: Int) -> [Double] { (0..<d * d).map { $0 / d == $0 % d ? 1 : 0 } }
 
     /// The log marginal likelihood and its gradient with respect to (log amplitude, log length
     /// scales, log noise).
