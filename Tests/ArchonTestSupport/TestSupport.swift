@@ -24,10 +24,11 @@ public final class FakeServer: @unchecked Sendable {
     private let process: Process
     private let input: Pipe
 
-    public init() throws {
+    /// Starts `script` (a server of this folder that prints "PORT n") with `arguments`.
+    public init(script: String = "fake_openai.py", arguments: [String] = []) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repositoryRoot.appendingPathComponent("Tests/ArchonTestSupport/fake_openai.py").path]
+        process.arguments = ["python3", repositoryRoot.appendingPathComponent("Tests/ArchonTestSupport/\(script)").path] + arguments
         input = Pipe()
         let output = Pipe()
         process.standardInput = input

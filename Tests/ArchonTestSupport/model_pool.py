@@ -6,7 +6,7 @@ Items: `python3 model_pool.py --write-dataset FILE N` writes N items {"id": "p00
 "Pool question 0: …", "answer": "1000"}; item i's gold answer is 1000 + i.
 
 Serving: `python3 model_pool.py CONFIG.json` prints "PORT <n>" and serves POST /v1/chat/completions
-until stdin closes. CONFIG: {"models": {"m1": 0.6, …}} — the request's "model" picks the skill p.
+until stdin closes. CONFIG: {"models": {"m1": 0.6, …}, "latency_ms": 0} — the request's "model" picks the skill p.
 Every decision is a hash of (model, role, item, seed, prompt) mapped to [0, 1): deterministic per
 item and seed, independent between models. The rules:
   generator  correct with probability p; a wrong answer is gold + 1, 2 or 3
@@ -25,6 +25,7 @@ import re
 import sys
 import os
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 CONFIG = {}
@@ -123,6 +124,8 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             stats["requests"] += 1
         text = reply(req)
+        if CONFIG.get("latency_ms"):
+            time.sleep(CONFIG["latency_ms"] / 1000)
         self.send_json({"id": "pool", "object": "chat.completion", "model": req.get("model", ""),
                         "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
                         "usage": {"prompt_tokens": len(json.dumps(req.get("messages", []))) // 4, "completion_tokens": len(text) // 4}})

@@ -45,7 +45,7 @@ public enum SearchTable {
         let s = o.settings
         var text = "search \(o.space.name) on \(o.slice) · optimizer \(s.optimizer.rawValue) · budget \(s.budget) · seed \(s.seed)"
             + " · objective = score − \(Formatting.number(s.lambda)) × \(s.cost.rawValue) per query\n"
-        text += "split (seed \(s.seed)): dev \(o.split.dev.count) items, test \(o.split.test.count) items, disjoint — the search sees dev only\n"
+        text += "split (seed \(s.splitSeed ?? s.seed)): dev \(o.split.dev.count) items, test \(o.split.test.count) items, disjoint — the search sees dev only\n"
         text += "models on dev, best first (generators take the top k): " + o.modelScores.map { "\($0.model.name) \(f($0.score))" }.joined(separator: ", ") + "\n"
         text += "space: raw \(o.size.raw), valid \(o.size.valid) configurations\n"
         if s.optimizer == .halving {

@@ -14,14 +14,14 @@ public struct SpaceSyntax: Sendable, Equatable {
     public var source: String = ""
 }
 
-/// `search SPACE SLICE optimizer=… budget=N [seed=N] [lambda=X] [cost=calls|tokens|usd] [test=F] [judge=M]`
+/// `search SPACE SLICE optimizer=… budget=N [seed=N] [lambda=X] [cost=calls|tokens|usd] [test=F] [split=N] [judge=M]`
 public struct SearchRequest: Sendable, Equatable {
     public var space: String
     public var slice: Slice
     public var settings: SearchSettings
     public var judge: String?
 
-    public static let optionKeys = ["optimizer", "budget", "seed", "lambda", "cost", "test", "judge"]
+    public static let optionKeys = ["optimizer", "budget", "seed", "lambda", "cost", "test", "split", "judge"]
 }
 
 extension Parser {
@@ -138,6 +138,9 @@ extension Parser {
             case "cost":
                 guard let c = SearchCost(rawValue: v.text) else { throw bad("calls, tokens or usd") }
                 settings.cost = c
+            case "split":
+                guard let n = Int(v.text), n >= 0 else { throw bad("a whole number ≥ 0 (the split's seed; default: seed=)") }
+                settings.splitSeed = n
             case "test":
                 guard let x = Double(v.text), x > 0, x < 1 else { throw bad("the share of the slice held out for test, above 0 and below 1 (default 0.5)") }
                 settings.testFraction = x

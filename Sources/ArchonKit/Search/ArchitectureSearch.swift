@@ -27,6 +27,8 @@ public struct SearchSettings: Sendable, Equatable {
     public var cost: SearchCost = .calls
     /// Share of the slice held out as the test split.
     public var testFraction: Double = 0.5
+    /// Seeds the dev/test split (nil: `seed`); fixed while `seed` varies, optimisers can be compared on one split.
+    public var splitSeed: Int?
     /// Trials evaluated at once.
     public var parallel: Int = 1
 
@@ -38,6 +40,7 @@ public struct SearchSettings: Sendable, Equatable {
     /// The settings as written on a search line (what the search's key is made of, with the space).
     public var text: String {
         "optimizer=\(optimizer.rawValue) budget=\(budget) seed=\(seed) lambda=\(Formatting.number(lambda)) cost=\(cost.rawValue) test=\(Formatting.number(testFraction))"
+            + (splitSeed.map { " split=\($0)" } ?? "")
     }
 }
 
@@ -139,7 +142,7 @@ public struct ArchitectureSearch: Sendable {
         guard whole.items.count >= 3 else {
             throw ScriptError("search needs at least 3 items to split into dev and test — \(whole.slice) has \(whole.items.count); take a larger slice")
         }
-        let split = SearchSplit.of(whole.items.map(\.id), testFraction: settings.testFraction, seed: settings.seed)
+        let split = SearchSplit.of(whole.items.map(\.id), testFraction: settings.testFraction, seed: settings.splitSeed ?? settings.seed)
         let store = evaluator.store
         let keyText = "search|\(space.source)|models=\(space.models.map(\.definition).joined(separator: ";"))|\(whole.dataset.name)|\(whole.slice)"
             + "|judge=\(whole.judge?.definition ?? "")|\(settings.text)"

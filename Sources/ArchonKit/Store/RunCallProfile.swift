@@ -16,14 +16,16 @@ public struct ItemCallProfile: Sendable, Equatable {
 }
 
 extension SessionStore {
-    /// The answering calls (not the judge's) of bench run `run`, item by item.
+    /// The answering calls (not the judge's) of bench run `run`, item by item: those of the session that
+    /// stored the item (a run killed mid-item left calls that the run that finished it made again, from the cache).
     public func callProfiles(run: Int64) throws -> [String: ItemCallProfile] {
         let rows = try pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT c.itemId, c.layer, c.cost, c.promptTokens, c.completionTokens, c.error,
                        CASE WHEN c.cached THEN COALESCE((SELECT o.latency FROM call o WHERE o.cacheKey = c.cacheKey
                             AND NOT o.cached AND o.error IS NULL ORDER BY o.id LIMIT 1), 0) ELSE c.latency END AS paidLatency
-                FROM call c WHERE c.benchRunId = ? AND c.itemId IS NOT NULL AND (c.technique IS NULL OR c.technique != 'judge')
+                FROM call c JOIN benchItem b ON b.runId = c.benchRunId AND b.itemId = c.itemId AND b.sessionId = c.sessionId
+                WHERE c.benchRunId = ? AND c.itemId IS NOT NULL AND (c.technique IS NULL OR c.technique != 'judge')
                 """, arguments: [run])
         }
         var profiles: [String: ItemCallProfile] = [:]

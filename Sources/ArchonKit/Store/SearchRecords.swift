@@ -51,6 +51,7 @@ public struct SearchTrialRow: Codable, Sendable, FetchableRecord, PersistableRec
 
 extension SessionStore {
     static func createSearchTables(_ db: Database) throws {
+        try db.create(index: "benchItem_run", on: "benchItem", columns: ["runId", "itemId"])
         try db.create(table: "search") { t in
             t.autoIncrementedPrimaryKey("id")
             t.column("key", .text).notNull().unique()
