@@ -67,7 +67,7 @@ final class SearchMathTests: XCTestCase {
     /// The fitted hyperparameters against scikit-learn's fit with the same bounds and starting point.
     func testFittedHyperparametersMatchScikitLearn() throws {
         let script = Self.prelude + "\n" + """
-            k = ConstantKernel(1.0, (0.05, 20.0)) * Matern(length_scale=[1.0, 1.0, 1.0], length_scale_bounds=(0.05, 20.0), nu=2.5) + WhiteKernel(0.01, (1e-4, 1.0))
+            k = ConstantKernel(1.0, (0.05, 20.0)) * Matern(length_scale=[1.0, 1.0, 1.0], length_scale_bounds=(1.0, 20.0), nu=2.5) + WhiteKernel(0.01, (1e-4, 1.0))
             gp = GaussianProcessRegressor(kernel=k, normalize_y=True, n_restarts_optimizer=8, random_state=0).fit(X, y)
             kk = gp.kernel_
             print(json.dumps({"amplitude": float(kk.k1.k1.constant_value), "lengths": list(map(float, kk.k1.k2.length_scale)),
@@ -130,9 +130,12 @@ final class SearchMathTests: XCTestCase {
     func testHalvingScheduleAndDeterministicProposals() {
         let s = HalvingSchedule.plan(budget: 24, dev: 20, points: 229)
         XCTAssertLessThanOrEqual(s.rungs.map(\.configs).reduce(0, +), 24)
-        XCTAssertEqual(s.rungs.last?.configs, 1)
-        XCTAssertEqual(s.rungs.last?.items, 20)
-        XCTAssertEqual(s.rungs.map(\.items), s.rungs.map(\.items).sorted())
+        XCTAssertEqual(s.rungs.map(\.configs), [14, 7, 3])
+        XCTAssertEqual(s.rungs.map(\.items), [5, 10, 20])
+        let big = HalvingSchedule.plan(budget: 300, dev: 40, points: 507)
+        XCTAssertEqual(big.rungs.map(\.items), [5, 10, 20, 40])
+        XCTAssertEqual(big.rungs.map(\.configs), [160, 80, 40, 20])
+        XCTAssertEqual(HalvingSchedule.plan(budget: 2, dev: 3, points: 9).rungs.map(\.configs), [2])
         XCTAssertEqual(SearchSplit.of((0..<40).map { "i\($0)" }, testFraction: 0.5, seed: 3), SearchSplit.of((0..<40).map { "i\($0)" }, testFraction: 0.5, seed: 3))
         let split = SearchSplit.of((0..<40).map { "i\($0)" }, testFraction: 0.25, seed: 3)
         XCTAssertEqual(split.test.count, 10)

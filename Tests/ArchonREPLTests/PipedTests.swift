@@ -201,6 +201,24 @@ final class PipedTests: XCTestCase {
         XCTAssertTrue(try critic.cells(session: 1).contains { $0.source.hasPrefix("diagnose rc") && $0.output.contains("diagnosis of rc on 12 item(s)") && $0.status == "ok" })
     }
 
+    /// The search recipe on the local model: models ranked on dev, four trials (three random, one chosen by the process), the best exported and
+    /// re-scored on test; run again, every trial resumes from the store and nothing is paid.
+    func testTheShippedSearchRecipeRunsAndResumes() throws {
+        let recipe = repositoryRoot.appendingPathComponent("recipes/search.archon").path
+        let env = ["ARCHON_DATASETS": repositoryRoot.appendingPathComponent("datasets").path]
+        let r = try archon(["run", recipe, "--db", db], environment: env, directory: dir.url.path)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("split (seed 1): dev 6 items, test 6 items, disjoint"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("models on dev, best first (generators take the top k): "), r.stdout)
+        XCTAssertTrue(r.stdout.contains("[5] search local · 4 trials (0 resumed from the store)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("best: local_best = gen("), r.stdout)
+        XCTAssertTrue(r.stdout.contains("on 6 held-out items — the score to report"), r.stdout)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.path("local_best.json")))
+        let again = try archon(["run", recipe, "--db", db], environment: env, directory: dir.url.path)
+        XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+        XCTAssertTrue(again.stdout.contains("[5] search local · 4 trials (4 resumed from the store) · 0 calls paid"), again.stdout)
+    }
+
     func testThousandGarbledLinesNeverCrashTheProcess() throws {
         var rng = LineRNG(state: 2026)
         let words = ["model", "ask", "show", "help", "models", "set", "=", "\"", "\\", "|", "[", "local/", "🙂", "é",

@@ -51,7 +51,7 @@ final class SearchREPLTests: XCTestCase {
         for (n, opt) in [(7, "random"), (8, "bo"), (9, "greedy")] {
             XCTAssertTrue(out.contains("[\(n)] search s1 · 12 trials"), "\(opt): \(out)")
         }
-        XCTAssertTrue(out.contains("rungs: 12 on 2 items → 6 on 3 items → 3 on 5 items → 2 on 10 items → 1 on 20 items"), out)
+        XCTAssertTrue(out.contains("rungs: 14 on 5 items → 7 on 10 items → 3 on 20 items"), out)
         XCTAssertTrue(out.contains("[10] search s1 · 24 trials"), out)
         XCTAssertTrue(out.contains("best: s1_best = gen("), out)
         XCTAssertTrue(out.contains("on 20 held-out items — the score to report"), out)

@@ -15,9 +15,13 @@ public struct GPHyperparameters: Sendable, Equatable {
         (self.amplitude, self.lengthScales, self.noise) = (amplitude, lengthScales, noise)
     }
 
-    /// Bounds the fit keeps to (features lie in [0, 1]; targets are standardised).
+    /// Bounds the fit keeps to (features lie in [0, 1]; targets are standardised). Length scales are
+    /// at least the whole range of a feature: the process assumes the objective changes smoothly
+    /// along each axis, which a handful of trials cannot contradict reliably (shorter scales let the
+    /// fit explain every trial as noise, and the search turns random — measured by
+    /// bench/search_efficiency.py).
     public static let amplitudeBounds = (0.05, 20.0)
-    public static let lengthBounds = (0.05, 20.0)
+    public static let lengthBounds = (1.0, 20.0)
     public static let noiseBounds = (1e-4, 1.0)
 }
 

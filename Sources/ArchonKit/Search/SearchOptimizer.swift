@@ -161,21 +161,38 @@ public struct HalvingSchedule: Sendable, Equatable {
     public var rungs: [(configs: Int, items: Int)]
     public static func == (a: Self, b: Self) -> Bool { a.rungs.elementsEqual(b.rungs) { $0 == $1 } }
 
-    /// Halves the configurations and doubles the items from rung to rung, the last rung on all `dev`
-    /// items, with as many first-rung configurations as the budget allows (at most `points`).
+    /// Rungs from a few dev items (a fifth of an eighth of them, at least 4) doubling up to all `dev`
+    /// items, the configurations halving from rung to rung; as many first-rung configurations as
+    /// the budget allows (at most `points`), so the last rung compares several on the whole dev split.
     public static func plan(budget: Int, dev: Int, points: Int) -> HalvingSchedule {
-        var best = HalvingSchedule(rungs: [(min(points, max(1, budget)), dev)])
-        for start in stride(from: min(points, budget), through: 2, by: -1) {
-            var counts: [Int] = []
-            var c = start
-            while c > 1 { counts.append(c); c = (c + 1) / 2 }
-            counts.append(1)
-            guard counts.reduce(0, +) <= budget else { continue }
-            let r = counts.count
-            let items = (0..<r).map { i in max(min(2, dev), Int((Double(dev) / pow(2, Double(r - 1 - i))).rounded(.up))) }
-            best = HalvingSchedule(rungs: Array(zip(counts, items)))
-            break
+        let least = min(dev, max(4, Int((Double(dev) / 8).rounded(.up))))
+        var rungCount = 1
+        while dev / (1 << rungCount) >= least { rungCount += 1 }
+        let items = (0..<rungCount).map { i in Int((Double(dev) / pow(2, Double(rungCount - 1 - i))).rounded(.up)) }
+        func counts(_ start: Int) -> [Int] { (0..<rungCount).map { max(1, start >> $0) } }
+        var start = min(points, budget)
+        while start > 1, counts(start).reduce(0, +) > budget { start -= 1 }
+        return HalvingSchedule(rungs: Array(zip(counts(start), items)))
+    }
+}
+
+extension SearchOptimizer {
+    /// The points an optimiser evaluates, in order, when each point's objective is known in advance
+    /// (no bench is run): for checking optimisers against a table. Halving needs items, so it is not
+    /// traced here.
+    public func trace(points: [SpacePoint], budget: Int, seed: UInt64, batch: Int = 1, objective: (Int) -> Double) -> [Int] {
+        var proposer: any TrialProposer = switch self {
+        case .greedy: GreedyProposer(points: points, seed: seed)
+        case .bo: BayesProposer(points: points, seed: seed, budget: budget)
+        case .random, .halving: RandomProposer(points: points.count, seed: seed)
         }
-        return best
+        var observed: [Observation] = []
+        let total = min(budget, points.count)
+        while observed.count < total {
+            let next = proposer.propose(min(batch, total - observed.count), observed: observed)
+            guard !next.isEmpty else { break }
+            for p in next.prefix(total - observed.count) { observed.append(Observation(point: p, objective: objective(p))) }
+        }
+        return observed.map(\.point)
     }
 }
