@@ -24,8 +24,9 @@ extension SessionStore {
                 SELECT c.itemId, c.layer, c.cost, c.promptTokens, c.completionTokens, c.error,
                        CASE WHEN c.cached THEN COALESCE((SELECT o.latency FROM call o WHERE o.cacheKey = c.cacheKey
                             AND NOT o.cached AND o.error IS NULL ORDER BY o.id LIMIT 1), 0) ELSE c.latency END AS paidLatency
-                FROM call c JOIN benchItem b ON b.runId = c.benchRunId AND b.itemId = c.itemId AND b.sessionId = c.sessionId
-                WHERE c.benchRunId = ? AND c.itemId IS NOT NULL AND (c.technique IS NULL OR c.technique != 'judge')
+                FROM call c JOIN benchItem b INDEXED BY benchItem_run ON b.runId = c.benchRunId AND b.itemId = c.itemId
+                WHERE c.benchRunId = ? AND c.itemId IS NOT NULL AND b.sessionId = c.sessionId
+                  AND (c.technique IS NULL OR c.technique != 'judge')
                 """, arguments: [run])
         }
         var profiles: [String: ItemCallProfile] = [:]
