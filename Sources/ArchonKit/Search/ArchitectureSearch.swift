@@ -221,7 +221,7 @@ public struct ArchitectureSearch: Sendable {
                 for try await t in group { out.append(t) }
                 return out.sorted { $0.0 < $1.0 }.map(\.1)
             }
-            for t in done where t.scoredNow == 0 { _ = t; resumed += 1 }
+            resumed += done.filter { $0.scoredNow == 0 }.count
             return done
         }
 
