@@ -219,6 +219,35 @@ final class PipedTests: XCTestCase {
         XCTAssertTrue(again.stdout.contains("[5] search local · 4 trials (4 resumed from the store) · 0 calls paid"), again.stdout)
     }
 
+    /// The evaluation axis with unit tests: the trial that has them pays the test writer's and the
+    /// judge's calls, as many per query as the space estimated.
+    func testASearchOverUnitTestEvaluationPaysItsTestCalls() throws {
+        let script = """
+            model t0 = local/smollm2 temperature=0.9 seed=3 max_tokens=40
+            space code = generators(t0) samples(1..2) fuse_layers(0) evaluation(none|unit_tests)
+            space code
+            search code mixeval_hard[520:524] optimizer=random budget=3 seed=1 test=0.5
+
+            """
+        let env = ["ARCHON_DATASETS": repositoryRoot.appendingPathComponent("datasets").path]
+        let r = try archon(["--db", db], stdin: script, environment: env, directory: dir.url.path)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("raw size 4 · valid 3"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("search code · 3 trials (0 resumed from the store)"), r.stdout)
+        let store = try SessionStore(path: db)
+        let trials = try store.searchTrials(1).filter { $0.phase == "search" }
+        XCTAssertEqual(trials.count, 3)
+        let tested = trials.filter { $0.config.contains("unit_tests") }
+        XCTAssertEqual(tested.count, 2, "1 and 2 samples, each with unit tests")
+        for t in tested {
+            // gen × s, one test writer, one judgement per candidate — as the space estimated.
+            let samples = t.config.hasPrefix("1 gen × 2") ? 2 : 1
+            XCTAssertEqual(t.calls, Double(samples + 1 + samples), accuracy: 1e-9, t.notation)
+        }
+        let techniques = Set(try store.calls(session: 1).compactMap(\.technique))
+        XCTAssertEqual(techniques, ["generator", "unit_test_evaluator", "unit_test_generator"], "the unit-test layers called the model")
+    }
+
     func testThousandGarbledLinesNeverCrashTheProcess() throws {
         var rng = LineRNG(state: 2026)
         let words = ["model", "ask", "show", "help", "models", "set", "=", "\"", "\\", "|", "[", "local/", "🙂", "é",

@@ -75,6 +75,26 @@ final class SearchREPLTests: XCTestCase {
         XCTAssertTrue(html.contains("class=\"chart convergence\""))
         XCTAssertTrue(html.contains("class=\"step\""))
         XCTAssertEqual(html.components(separatedBy: "class=\"trial\"").count - 1, 12 * 4 + 24, "one dot per trial")
+        // The charts travel with the session: exported as JSONL, imported elsewhere, the notebook draws them again.
+        let jsonl = try archon(["export", "1", "--format", "jsonl", "--db", db])
+        XCTAssertEqual(jsonl.status, 0, jsonl.stderr)
+        XCTAssertEqual(jsonl.stdout.components(separatedBy: "\"kind\":\"figure\"").count - 1, 5, "one figure per search cell")
+        let file = dir.path("s.jsonl")
+        try jsonl.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+        let other = dir.path("other.sqlite")
+        XCTAssertEqual(try archon(["import", file, "--db", other]).status, 0)
+        XCTAssertEqual(try archon(["export", "1", "--format", "jsonl", "--db", other]).stdout, jsonl.stdout, "export → import → export is lossless")
+        let again = dir.path("again.html")
+        XCTAssertEqual(try archon(["export", "1", "--format", "html", "-o", again, "--db", other]).status, 0)
+        let redrawn = try String(contentsOfFile: again, encoding: .utf8)
+        XCTAssertEqual(redrawn.components(separatedBy: "class=\"trial\"").count - 1, 12 * 4 + 24, "the imported session draws every trial")
+        // A figure whose cell the file does not have is refused, naming the line.
+        let orphan = #"{"cell":99,"data":"{}","figure":"search","kind":"figure"}"#
+        let exported = jsonl.stdout.split(separator: "\n").map(String.init)
+        try ([exported[0], orphan] + exported.dropFirst()).joined(separator: "\n").write(toFile: dir.path("orphan.jsonl"), atomically: true, encoding: .utf8)
+        let refused = try archon(["import", dir.path("orphan.jsonl"), "--db", dir.path("third.sqlite")])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("orphan.jsonl:2: a figure of cell 99, which no earlier cell line has"), refused.stderr)
     }
 
     /// Killed mid-search, the same line resumes: trials finished before are not paid again, and the

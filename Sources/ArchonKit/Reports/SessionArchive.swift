@@ -4,13 +4,14 @@ import Foundation
 import GRDB
 
 /// The lossless JSONL form of a session: a header line, then one line per cell (with its layer
-/// traces), one per bench run evaluated in it, one per call and one per scored benchmark item (each
-/// tied to its cell by number, calls and items to their run by key). Row ids are not part of it, so a
+/// traces), one per figure a cell drew (ablation and search charts), one per bench run evaluated in
+/// it, one per call and one per scored benchmark item (each tied to its cell by number, calls and
+/// items to their run by key). Row ids are not part of it, so a
 /// session exported, imported elsewhere and exported again gives the same lines.
 public enum SessionArchive {
-    /// 2 added benchmark items, 3 bench runs with calls and costs tied to items; older files still
-    /// import (their runs are derived from their bench lines).
-    public static let format = 3
+    /// 2 added benchmark items, 3 bench runs with calls and costs tied to items, 4 the cells' figures;
+    /// older files still import (their runs are derived from their bench lines; they have no figures).
+    public static let format = 4
 
     struct Header: Codable {
         var kind = "archon-session"
@@ -31,6 +32,15 @@ public enum SessionArchive {
         var finishedAt: Date?
         var seconds: Double?
         var layers: [LayerTrace]
+    }
+
+    /// A chart's data as the cell kept it (`figure`: ablation, search), so an imported session's
+    /// notebook draws the same charts.
+    struct FigureLine: Codable {
+        var kind = "figure"
+        var cell: Int
+        var figure: String
+        var data: String
     }
 
     struct CallLine: Codable {
@@ -113,6 +123,11 @@ public enum SessionArchive {
                                                      startedAt: c.startedAt, finishedAt: c.finishedAt, seconds: c.seconds,
                                                      layers: LayerTrace.decode(try store.layers(cell: c.id!)))))
         }
+        for c in cells {
+            for f in try store.figures(cell: c.id!) {
+                lines.append(try encoder.encode(FigureLine(cell: c.number, figure: f.kind, data: f.data)))
+            }
+        }
         let items = try store.benchItems(session: id)
         let runs = try store.benchRuns()
         let runIDs = Set(items.compactMap(\.runId) + calls.compactMap(\.benchRunId))
@@ -168,6 +183,7 @@ public enum SessionArchive {
         var calls: [CallLine] = []
         var items: [BenchItemLine] = []
         var runs: [BenchRunLine] = []
+        var figures: [FigureLine] = []
         for (i, line) in lines.enumerated().dropFirst() {
             let d = Data(line.utf8)
             do {
@@ -177,12 +193,18 @@ public enum SessionArchive {
                 case "call": calls.append(try decoder.decode(CallLine.self, from: d))
                 case "benchItem": items.append(try decoder.decode(BenchItemLine.self, from: d))
                 case "benchRun": runs.append(try decoder.decode(BenchRunLine.self, from: d))
+                case "figure":
+                    let f = try decoder.decode(FigureLine.self, from: d)
+                    guard cells.contains(where: { $0.number == f.cell }) else {
+                        throw ImportError(file: path, line: i + 1, problem: "a figure of cell \(f.cell), which no earlier cell line has — a figure follows its cell")
+                    }
+                    figures.append(f)
                 default: throw ImportError(file: path, line: i + 1, problem: "unknown line kind '\(kind ?? "none")'")
                 }
             } catch let e as ImportError {
                 throw e
             } catch {
-                throw ImportError(file: path, line: i + 1, problem: "not a valid cell, call, benchRun or benchItem line (\(error))")
+                throw ImportError(file: path, line: i + 1, problem: "not a valid cell, figure, call, benchRun or benchItem line (\(error))")
             }
         }
         return try store.importSession(header: (header.startedAt, header.endedAt, header.sessionKind, header.title),
@@ -208,6 +230,7 @@ public enum SessionArchive {
                                            BenchRunRow(id: nil, key: r.key, label: r.label, targetKind: r.targetKind, target: r.target,
                                                        dataset: r.dataset, scorer: r.scorer, title: r.title, spec: r.spec,
                                                        createdAt: r.createdAt, updatedAt: r.updatedAt, sessionId: nil, cellId: r.cell.map(Int64.init))
-                                       })
+                                       },
+                                       figures: figures.map { ($0.cell, $0.figure, $0.data) })
     }
 }

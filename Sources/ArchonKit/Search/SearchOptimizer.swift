@@ -11,7 +11,8 @@ public enum SearchOptimizer: String, Sendable, CaseIterable {
     /// a random restart when a whole round of axes moves nowhere.
     case greedy
     /// Bayesian optimisation: a Gaussian process over the encoded configurations, hyperparameters
-    /// fitted by marginal likelihood, Expected Improvement maximised over every unseen configuration.
+    /// fitted by marginal likelihood, Expected Improvement (over the best posterior mean of the points
+    /// evaluated) maximised over every unseen configuration.
     case bo
     /// Successive halving: many configurations on few dev items, the better half on twice as many,
     /// until one remains on the whole dev split.
@@ -104,8 +105,9 @@ struct GreedyProposer: TrialProposer {
     }
 }
 
-/// Bayesian optimisation with Expected Improvement; a batch is filled by the "kriging believer" rule
-/// (each pick is assumed to score the model's mean, so the next pick looks elsewhere).
+/// Bayesian optimisation with Expected Improvement over the best posterior mean among the points
+/// chosen so far (the "plug-in" incumbent for noisy scores); a batch is filled by the "kriging
+/// believer" rule (each pick is assumed to score the model's mean, so the next pick looks elsewhere).
 struct BayesProposer: TrialProposer {
     let features: [[Double]]
     var random: RandomProposer
@@ -136,8 +138,11 @@ struct BayesProposer: TrialProposer {
         hyper = gp.hyper
         var seen = Set(observed.map(\.point))
         var out: [Int] = []
+        let observedPoints = observed.map(\.point)
         for _ in 0..<count {
-            let best = y.max() ?? 0
+            // The incumbent is the best the model believes of a point already chosen (its posterior
+            // mean), not the best noisy observation: a lucky score is not a bar to clear.
+            let best = (observedPoints + out).map { gp.predict(features[$0]).mean }.max() ?? 0
             var pick: (Int, Double)?
             for p in features.indices where !seen.contains(p) {
                 let (m, v) = gp.predict(features[p])

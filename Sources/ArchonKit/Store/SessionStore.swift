@@ -450,7 +450,7 @@ public final class SessionStore: Sendable {
                               cells: [(number: Int, source: String, status: String, output: String, startedAt: Date,
                                        finishedAt: Date?, seconds: Double?, layers: [StoredLayer])],
                               calls: [(cell: Int?, row: CallRow, runKey: String?)], benchItems: [(cell: Int?, row: BenchItemRow)] = [],
-                              benchRuns: [BenchRunRow] = []) throws -> Int64 {
+                              benchRuns: [BenchRunRow] = [], figures: [(cell: Int, kind: String, data: String)] = []) throws -> Int64 {
         try pool.write { db in
             try SessionRow(id: nil, startedAt: header.startedAt, endedAt: header.endedAt, kind: header.kind, title: header.title).insert(db)
             let sid = db.lastInsertedRowID
@@ -464,6 +464,9 @@ public final class SessionStore: Sendable {
                     try db.execute(sql: "INSERT INTO layerTrace (cellId, layer, technique, trace) VALUES (?, ?, ?, ?)",
                                    arguments: [cid, l.layer, l.technique, l.trace])
                 }
+            }
+            for f in figures {
+                try db.execute(sql: "INSERT INTO figure (cellId, kind, data) VALUES (?, ?, ?)", arguments: [ids[f.cell], f.kind, f.data])
             }
             // A run's `cellId` is the cell's number in the file; it becomes the new cell's id.
             for run in benchRuns {
