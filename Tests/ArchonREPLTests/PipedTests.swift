@@ -9,6 +9,8 @@ final class PipedTests: XCTestCase {
     var db: String { dir.path("e2e.sqlite") }
     override func setUp() { dir = TempDir() }
     override func tearDown() { dir.remove() }
+    /// The repository's datasets, for recipes run from another directory.
+    var datasets: [String: String] { ["ARCHON_DATASETS": repositoryRoot.appendingPathComponent("datasets").path] }
 
     static let tour = """
         # comments start with #
@@ -205,8 +207,7 @@ final class PipedTests: XCTestCase {
     /// re-scored on test; run again, every trial resumes from the store and nothing is paid.
     func testTheShippedSearchRecipeRunsAndResumes() throws {
         let recipe = repositoryRoot.appendingPathComponent("recipes/search.archon").path
-        let env = ["ARCHON_DATASETS": repositoryRoot.appendingPathComponent("datasets").path]
-        let r = try archon(["run", recipe, "--db", db], environment: env, directory: dir.url.path)
+        let r = try archon(["run", recipe, "--db", db], environment: datasets, directory: dir.url.path)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("split (seed 1): dev 6 items, test 6 items, disjoint"), r.stdout)
         XCTAssertTrue(r.stdout.contains("models on dev, best first (generators take the top k): "), r.stdout)
@@ -214,7 +215,7 @@ final class PipedTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("best: local_best = gen("), r.stdout)
         XCTAssertTrue(r.stdout.contains("on 6 held-out items — the score to report"), r.stdout)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.path("local_best.json")))
-        let again = try archon(["run", recipe, "--db", db], environment: env, directory: dir.url.path)
+        let again = try archon(["run", recipe, "--db", db], environment: datasets, directory: dir.url.path)
         XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
         XCTAssertTrue(again.stdout.contains("[5] search local · 4 trials (4 resumed from the store) · 0 calls paid"), again.stdout)
     }
@@ -229,8 +230,7 @@ final class PipedTests: XCTestCase {
             search code mixeval_hard[520:524] optimizer=random budget=3 seed=1 test=0.5
 
             """
-        let env = ["ARCHON_DATASETS": repositoryRoot.appendingPathComponent("datasets").path]
-        let r = try archon(["--db", db], stdin: script, environment: env, directory: dir.url.path)
+        let r = try archon(["--db", db], stdin: script, environment: datasets, directory: dir.url.path)
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("raw size 4 · valid 3"), r.stdout)
         XCTAssertTrue(r.stdout.contains("search code · 3 trials (0 resumed from the store)"), r.stdout)

@@ -123,8 +123,9 @@ public enum SessionArchive {
                                                      startedAt: c.startedAt, finishedAt: c.finishedAt, seconds: c.seconds,
                                                      layers: LayerTrace.decode(try store.layers(cell: c.id!)))))
         }
+        let figures = try store.figures(session: id)
         for c in cells {
-            for f in try store.figures(cell: c.id!) {
+            for f in figures[c.id!] ?? [] {
                 lines.append(try encoder.encode(FigureLine(cell: c.number, figure: f.kind, data: f.data)))
             }
         }

@@ -466,7 +466,8 @@ public final class SessionStore: Sendable {
                 }
             }
             for f in figures {
-                try db.execute(sql: "INSERT INTO figure (cellId, kind, data) VALUES (?, ?, ?)", arguments: [ids[f.cell], f.kind, f.data])
+                guard let cid = ids[f.cell] else { continue }  // the importer refuses a figure without its cell
+                try Self.insertFigure(db, cell: cid, kind: f.kind, data: f.data)
             }
             // A run's `cellId` is the cell's number in the file; it becomes the new cell's id.
             for run in benchRuns {
