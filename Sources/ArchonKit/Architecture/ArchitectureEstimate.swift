@@ -59,70 +59,67 @@ public enum ArchitectureEstimate {
 
     static func answerTokens(_ c: Component?) -> Int { c?.model?.parameters.maxTokens ?? defaultAnswerTokens }
 
+    /// What one layer's calls read: how many candidates reach it, the longest of them, and the
+    /// length of the critique each carries (from a critic since the last generator or fuser).
+    struct LayerInput {
+        var candidates = 0
+        var candidateLength = 0
+        var critiqueLength = 0
+    }
+
+    /// The input of every layer, walking the architecture once.
+    static func inputs(_ a: Architecture) -> [LayerInput] {
+        var input = LayerInput()
+        var out: [LayerInput] = []
+        let bounds = candidateBounds(a)
+        for (i, layer) in a.layers.enumerated() {
+            out.append(input)
+            switch layer.kind {
+            case .generator?, .fuser?:
+                input.candidateLength = layer.components.map { answerTokens($0) }.max() ?? 0
+                input.critiqueLength = 0
+            case .critic?: input.critiqueLength = answerTokens(layer.components.first)
+            default: break
+            }
+            input.candidates = bounds[i]
+        }
+        return out
+    }
+
     /// An upper estimate of the tokens (prompt + completion) one query uses, per layer.
     public static func tokensPerLayer(_ a: Architecture) -> [Int] {
         let q = queryTokens
-        var n = 0
-        var candidateLength = 0
-        var critiqueLength = 0
-        var out: [Int] = []
-        let bounds = candidateBounds(a)
-        for (i, layer) in a.layers.enumerated() {
+        return zip(a.layers, inputs(a)).map { layer, input in
+            let (n, candidate, critique) = (input.candidates, input.candidateLength, input.critiqueLength)
             let c = layer.components.first
             let t = answerTokens(c)
-            var tokens = 0
             switch layer.kind {
-            case .generator?:
-                tokens = layer.components.map { $0.samples * (q + answerTokens($0)) }.reduce(0, +)
-                candidateLength = layer.components.map { answerTokens($0) }.max() ?? 0
-                critiqueLength = 0
-            case .fuser?:
-                tokens = layer.components.map { $0.samples * (q + n * (candidateLength + critiqueLength) + answerTokens($0)) }.reduce(0, +)
-                candidateLength = layer.components.map { answerTokens($0) }.max() ?? 0
-                critiqueLength = 0
-            case .critic?:
-                tokens = c?.perCandidate == true ? n * (q + candidateLength + t) : (c?.samples ?? 1) * (q + n * candidateLength + n * t)
-                critiqueLength = t
-            case .ranker?: tokens = q + n * (candidateLength + critiqueLength) + min(t, 64)
-            case .verifier?: tokens = n * (2 * (q + candidateLength) + 3 * t)
-            case .unitTestGenerator?: tokens = q + t
-            case .unitTestEvaluator?: tokens = n * (q + candidateLength + 2 * t)
-            case .bestOfN?: tokens = n * (q + candidateLength + 16)
-            case .majorityVote?, nil: tokens = 0
+            case .generator?: return layer.components.map { $0.samples * (q + answerTokens($0)) }.reduce(0, +)
+            case .fuser?: return layer.components.map { $0.samples * (q + n * (candidate + critique) + answerTokens($0)) }.reduce(0, +)
+            case .critic?: return c?.perCandidate == true ? n * (q + candidate + t) : (c?.samples ?? 1) * (q + n * candidate + n * t)
+            case .ranker?: return q + n * (candidate + critique) + min(t, 64)
+            case .verifier?: return n * (2 * (q + candidate) + 3 * t)
+            case .unitTestGenerator?: return q + t
+            case .unitTestEvaluator?: return n * (q + candidate + 2 * t)
+            case .bestOfN?: return n * (q + candidate + 16)
+            case .majorityVote?, nil: return 0
             }
-            out.append(tokens)
-            n = bounds[i]
         }
-        return out
     }
 
     /// An estimate of the longest prompt one call of each layer sends (the query, the candidates it
     /// reads with their critiques), for checking context windows.
     public static func promptTokensPerLayer(_ a: Architecture) -> [Int] {
         let q = queryTokens
-        var n = 0
-        var candidateLength = 0
-        var critiqueLength = 0
-        var out: [Int] = []
-        let bounds = candidateBounds(a)
-        for (i, layer) in a.layers.enumerated() {
-            let t = answerTokens(layer.components.first)
+        return zip(a.layers, inputs(a)).map { layer, input in
+            let (n, candidate, critique) = (input.candidates, input.candidateLength, input.critiqueLength)
             switch layer.kind {
-            case .generator?, .unitTestGenerator?, nil: out.append(q)
-            case .fuser?, .ranker?: out.append(q + n * (candidateLength + critiqueLength))
-            case .critic?: out.append(q + (layer.components.first?.perCandidate == true ? candidateLength : n * candidateLength))
-            case .verifier?, .unitTestEvaluator?, .bestOfN?: out.append(q + candidateLength + t)
-            case .majorityVote?: out.append(0)
+            case .generator?, .unitTestGenerator?, nil: return q
+            case .fuser?, .ranker?: return q + n * (candidate + critique)
+            case .critic?: return q + (layer.components.first?.perCandidate == true ? candidate : n * candidate)
+            case .verifier?, .unitTestEvaluator?, .bestOfN?: return q + candidate + answerTokens(layer.components.first)
+            case .majorityVote?: return 0
             }
-            switch layer.kind {
-            case .generator?, .fuser?:
-                candidateLength = layer.components.map { answerTokens($0) }.max() ?? 0
-                critiqueLength = 0
-            case .critic?: critiqueLength = t
-            default: break
-            }
-            n = bounds[i]
         }
-        return out
     }
 }
