@@ -1,5 +1,5 @@
-// The search's maths checked against independent implementations: the Gaussian process's posterior
-// and the fitted hyperparameters against scikit-learn, Expected Improvement against scipy's normal,
+// The search's maths checked against independent implementations: the Gaussian process's posterior,
+// the fitted hyperparameters and BO's linear prior mean against scikit-learn, Expected Improvement against scipy's normal,
 // and the design space's sizes, the halving schedule and the optimisers' determinism by hand.
 
 import ArchonKit
@@ -62,6 +62,29 @@ final class SearchMathTests: XCTestCase {
         }
         // scikit-learn's log marginal likelihood is of the standardised targets, as ours.
         XCTAssertEqual(gp.logMarginalLikelihood, try XCTUnwrap(out["lml"] as? Double), accuracy: 1e-6)
+    }
+
+    /// BO's prior mean (ridge regression, intercept free) against scikit-learn's Ridge.
+    func testLinearPriorMatchesScikitLearnRidge() throws {
+        let script = Self.prelude + "\n" + """
+            from sklearn.linear_model import Ridge
+            out = {}
+            for alpha in (1.0, 0.1):
+                r = Ridge(alpha=alpha, fit_intercept=True).fit(X, y)
+                out[str(alpha)] = {"intercept": float(r.intercept_), "weights": r.coef_.tolist(), "q": r.predict(Q).tolist()}
+            print(json.dumps(out))
+            """
+        let out = try XCTUnwrap(try sklearn(script, ["x": Self.x, "y": Self.y, "q": Self.queries]) as? [String: [String: Any]])
+        for ridge in [1.0, 0.1] {
+            let want = try XCTUnwrap(out[String(ridge)])
+            let line = LinearPrior.fit(x: Self.x, y: Self.y, ridge: ridge)
+            XCTAssertEqual(line.intercept, try XCTUnwrap(want["intercept"] as? Double), accuracy: 1e-9, "intercept, ridge \(ridge)")
+            for (w, v) in zip(line.weights, try XCTUnwrap(want["weights"] as? [Double])) { XCTAssertEqual(w, v, accuracy: 1e-9, "weights, ridge \(ridge)") }
+            for (q, v) in zip(Self.queries, try XCTUnwrap(want["q"] as? [Double])) { XCTAssertEqual(line.predict(q), v, accuracy: 1e-9, "prediction at \(q)") }
+        }
+        // The penalty shrinks the slopes: a larger ridge, smaller weights.
+        XCTAssertLessThan(LinearPrior.fit(x: Self.x, y: Self.y, ridge: 10).weights.map(abs).reduce(0, +),
+                          LinearPrior.fit(x: Self.x, y: Self.y, ridge: 0.1).weights.map(abs).reduce(0, +))
     }
 
     /// The fitted hyperparameters against scikit-learn's fit with the same bounds and starting point.

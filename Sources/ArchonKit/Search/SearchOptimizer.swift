@@ -10,8 +10,8 @@ public enum SearchOptimizer: String, Sendable, CaseIterable {
     /// One axis at a time: every value of an axis with the others held, move to the best, next axis;
     /// a random restart when a whole round of axes moves nowhere.
     case greedy
-    /// Bayesian optimisation: a Gaussian process over the encoded configurations, hyperparameters
-    /// fitted by marginal likelihood, Expected Improvement (over the best posterior mean of the points
+    /// Bayesian optimisation: a Gaussian process over the encoded configurations with a linear prior
+    /// mean (axes and calls), hyperparameters fitted by marginal likelihood, Expected Improvement (over the best posterior mean of the points
     /// evaluated) maximised over every unseen configuration.
     case bo
     /// Successive halving: many configurations on few dev items, the better half on twice as many,
@@ -108,8 +108,12 @@ struct GreedyProposer: TrialProposer {
 /// Bayesian optimisation with Expected Improvement over the best posterior mean among the points
 /// chosen so far (the "plug-in" incumbent for noisy scores); a batch is filled by the "kriging
 /// believer" rule (each pick is assumed to score the model's mean, so the next pick looks elsewhere).
+/// The process's prior mean is a ridge regression on the axes and the calls per query
+/// (``LinearPrior``), refitted on every batch; the process models what the line leaves over.
 struct BayesProposer: TrialProposer {
     let features: [[Double]]
+    /// The features of the prior mean: the encoded axes and the calls per query, scaled to [0, 1].
+    let priorFeatures: [[Double]]
     var random: RandomProposer
     let initial: Int
     var hyper: GPHyperparameters?
@@ -118,6 +122,8 @@ struct BayesProposer: TrialProposer {
 
     init(points: [SpacePoint], seed: UInt64, budget: Int) {
         features = points.map(\.features)
+        let most = Double(max(1, points.map(\.calls).max() ?? 1))
+        priorFeatures = points.map { $0.features + [Double($0.calls) / most] }
         random = RandomProposer(points: points.count, seed: seed)
         initial = min(max(3, budget / 6), 8)
         self.seed = seed
@@ -128,7 +134,9 @@ struct BayesProposer: TrialProposer {
             return random.propose(observed.count < initial ? min(count, initial - observed.count) : count, observed: observed)
         }
         var x = observed.map { features[$0.point] }
-        var y = observed.map(\.objective)
+        let line = LinearPrior.fit(x: observed.map { priorFeatures[$0.point] }, y: observed.map(\.objective), ridge: LinearPrior.searchRidge)
+        func prior(_ p: Int) -> Double { line.predict(priorFeatures[p]) }
+        var y = observed.map { $0.objective - prior($0.point) }
         // Warm start from the last fit; a fresh multi-start fit now and then.
         let restarts = fits % 8 == 0 ? 3 : 0
         guard var gp = GaussianProcess.fit(x: x, y: y, start: hyper, restarts: restarts, seed: seed &+ UInt64(fits)) else {
@@ -142,18 +150,18 @@ struct BayesProposer: TrialProposer {
         for _ in 0..<count {
             // The incumbent is the best the model believes of a point already chosen (its posterior
             // mean), not the best noisy observation: a lucky score is not a bar to clear.
-            let best = (observedPoints + out).map { gp.predict(features[$0]).mean }.max() ?? 0
+            let best = (observedPoints + out).map { gp.predict(features[$0]).mean + prior($0) }.max() ?? 0
             var pick: (Int, Double)?
             for p in features.indices where !seen.contains(p) {
-                let (m, v) = gp.predict(features[p])
-                let ei = GaussianProcess.expectedImprovement(mean: m, variance: v, best: best)
+                let (residual, v) = gp.predict(features[p])
+                let ei = GaussianProcess.expectedImprovement(mean: residual + prior(p), variance: v, best: best)
                 if pick == nil || ei > pick!.1 { pick = (p, ei) }
             }
             guard let (p, _) = pick else { break }
             out.append(p)
             seen.insert(p)
             x.append(features[p])
-            y.append(gp.predict(features[p]).mean)
+            y.append(gp.predict(features[p]).mean) // the residual the process expects: the pick scores the model's mean
             guard let next = GaussianProcess(x: x, y: y, hyper: gp.hyper) else { break }
             gp = next
         }
