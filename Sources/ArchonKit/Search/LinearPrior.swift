@@ -21,35 +21,22 @@ public struct LinearPrior: Sendable, Equatable {
         let n = Double(x.count)
         let xMean = (0..<d).map { j in x.map { $0[j] }.reduce(0, +) / n }
         let yMean = y.reduce(0, +) / n
-        // Normal equations on centred data: (XᵀX + ridge·I) w = Xᵀy, as an augmented matrix.
-        var a = [[Double]](repeating: [Double](repeating: 0, count: d + 1), count: d)
+        // Normal equations on centred data, (XᵀX + ridge·I) w = Xᵀy: positive definite for ridge > 0,
+        // so the Gaussian process's Cholesky solver serves.
+        var m = [Double](repeating: 0, count: d * d)
+        var rhs = [Double](repeating: 0, count: d)
         for (row, target) in zip(x, y) {
             let c = (0..<d).map { row[$0] - xMean[$0] }
             for i in 0..<d {
-                for j in 0..<d { a[i][j] += c[i] * c[j] }
-                a[i][d] += c[i] * (target - yMean)
+                for j in 0..<d { m[i * d + j] += c[i] * c[j] }
+                rhs[i] += c[i] * (target - yMean)
             }
         }
-        for i in 0..<d { a[i][i] += ridge }
-        let w = solve(a)
+        for i in 0..<d { m[i * d + i] += ridge }
+        guard let l = GaussianProcess.cholesky(m, d) else { return LinearPrior(intercept: yMean, weights: [Double](repeating: 0, count: d)) }
+        let w = GaussianProcess.solveCholesky(l, d, rhs)
         return LinearPrior(intercept: yMean - zip(w, xMean).map { $0 * $1 }.reduce(0, +), weights: w)
     }
 
     public func predict(_ x: [Double]) -> Double { intercept + zip(weights, x).map { $0 * $1 }.reduce(0, +) }
-
-    /// Gauss–Jordan elimination with partial pivoting of an augmented d × (d + 1) system that is
-    /// positive definite (ridge > 0), so every pivot is non-zero.
-    static func solve(_ matrix: [[Double]]) -> [Double] {
-        var a = matrix
-        let d = a.count
-        for c in 0..<d {
-            let pivot = (c..<d).max { abs(a[$0][c]) < abs(a[$1][c]) }!
-            a.swapAt(c, pivot)
-            for r in 0..<d where r != c && a[r][c] != 0 {
-                let m = a[r][c] / a[c][c]
-                for k in c...d { a[r][k] -= m * a[c][k] }
-            }
-        }
-        return (0..<d).map { a[$0][d] / a[$0][$0] }
-    }
 }
